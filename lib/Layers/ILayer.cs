@@ -20,6 +20,13 @@ public interface ILayer
     /// <summary>The trainable parameters (empty for layers without any).</summary>
     IReadOnlyList<Parameter> Parameters { get; }
 
+    /// <summary>
+    /// The shape of one sample's output for one sample's input shape (without the batch dimension N),
+    /// for example 2×24×24 for 1×28×28. Throws a message naming this layer when the input does not fit,
+    /// so a model can reject a bad design when it is built rather than at the first batch.
+    /// </summary>
+    int[] OutputShape(IReadOnlyList<int> inputShape);
+
     /// <summary>Computes the output for a batch and caches what the backward pass needs.</summary>
     Tensor Forward(Tensor input);
 
