@@ -84,6 +84,5 @@ public sealed class ExerciseCheck
     private static void Fail(string message, string hint) =>
         throw new Mismatch(string.IsNullOrEmpty(hint) ? message : $"{message} Hint: {hint}");
 
-
     private sealed class Mismatch(string message) : Exception(message);
 }
