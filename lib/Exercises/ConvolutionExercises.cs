@@ -101,10 +101,9 @@ public static class ConvolutionExercises
     }
 
     // The library's naive convolution on one image, one channel, no bias.
-    private static Tensor Reference(Tensor a, Tensor w)
-    {
-        throw new NotImplementedException("waiting for Convolution");
-    }
+    private static Tensor Reference(Tensor a, Tensor w) =>
+        Convolution.ForwardNaive(a.Reshape(1, 1, a.Dim(0), a.Dim(1)), w.Reshape(1, 1, w.Dim(0), w.Dim(1)), new Tensor(1))
+            .Reshape(a.Dim(0) - w.Dim(0) + 1, a.Dim(1) - w.Dim(1) + 1);
 
     // Names the likely mistake: a wrong output size, a flipped (true convolution) kernel, or swapped kernel axes.
     private static string Diagnose(Tensor a, Tensor w, Tensor? actual)
@@ -126,7 +125,7 @@ public static class ConvolutionExercises
                 return "off by one: a window fits at positions 0 … H − f, which is H − f + 1 positions.";
             return "the output of a valid convolution with stride 1 is (H − f + 1)×(W − f + 1).";
         }
-        if (Matches(actual, Reference(a, Rotate180(w))))
+        if (Matches(actual, Reference(a, Convolution.Rotate180(w.Reshape(1, 1, w.Dim(0), w.Dim(1))).Reshape(w.Dim(0), w.Dim(1)))))
             return "you flipped the kernel: that is convolution as signal processing defines it. A CNN's layer computes the cross-correlation z[i, j] = Σ_u Σ_v a[i + u, j + v] · w[u, v], kernel as it is.";
         if (Matches(actual, Reference(a, Transpose(w))))
             return "the kernel's axes are swapped: w[u, v] (row u, column v) multiplies a[i + u, j + v].";
@@ -135,15 +134,6 @@ public static class ConvolutionExercises
 
     private static bool Matches(Tensor actual, Tensor candidate) =>
         actual.SameShape(candidate) && actual.MaxAbsDifference(candidate) <= 1e-4f * MathF.Max(1f, candidate.Data.Max(MathF.Abs));
-
-    private static Tensor Rotate180(Tensor w)
-    {
-        var r = new Tensor(w.Dim(0), w.Dim(1));
-        for (int i = 0; i < w.Dim(0); i++)
-            for (int j = 0; j < w.Dim(1); j++)
-                r[i, j] = w[w.Dim(0) - 1 - i, w.Dim(1) - 1 - j];
-        return r;
-    }
 
     private static Tensor Transpose(Tensor w)
     {
