@@ -1,6 +1,5 @@
 using CnnFromScratch.Tensors;
 using XPlot.Plotly;
-using Shapes = CnnFromScratch.Tensors.Shapes;
 
 namespace CnnFromScratch.Plotting;
 
@@ -26,7 +25,7 @@ public static class FeatureMapHeatmap
         for (int d = 0; d < map.Rank - 2; d++) single &= map.Dim(d) == 1;
         if (!single)
             throw new ArgumentException(
-                $"A feature-map heatmap shows one H×W map, but got {Shapes.Format(map.Shape)}. " +
+                $"A feature-map heatmap shows one H×W map, but got {TensorShape.Format(map.Shape)}. " +
                 "For a batch of maps (N×C×H×W) use Plot(maps, sample, channel, title).", nameof(map));
         int h = map.Dim(-2), w = map.Dim(-1);
         var rows = new float[h][];
@@ -53,7 +52,7 @@ public static class FeatureMapHeatmap
     {
         ArgumentNullException.ThrowIfNull(maps);
         if (maps.Rank != 4)
-            throw new ArgumentException($"Expected a batch of maps N×C×H×W, but got {Shapes.Format(maps.Shape)}.", nameof(maps));
+            throw new ArgumentException($"Expected a batch of maps N×C×H×W, but got {TensorShape.Format(maps.Shape)}.", nameof(maps));
         if ((uint)sample >= (uint)maps.Dim(0))
             throw new ArgumentOutOfRangeException(nameof(sample), sample, $"The batch has {maps.Dim(0)} samples (0..{maps.Dim(0) - 1}).");
         if ((uint)channel >= (uint)maps.Dim(1))
