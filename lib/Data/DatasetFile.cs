@@ -23,7 +23,7 @@ public sealed record DatasetFile(string FileName, string? ArchiveSha256, string?
         string archive;
         using (var stream = File.OpenRead(path)) archive = Hex(SHA256.HashData(stream));
         if (ArchiveSha256 is not null && archive == ArchiveSha256) return null;
-        string? content = null;
+        string content = "unknown";
         if (ContentSha256 is not null)
         {
             try
@@ -33,7 +33,7 @@ public sealed record DatasetFile(string FileName, string? ArchiveSha256, string?
             }
             catch (InvalidDataException e)
             {
-                return $"it is not a valid gzip file ({e.Message})";
+                content = $"none: it is not a valid gzip file ({e.Message})";
             }
         }
         var expected = new List<string>();

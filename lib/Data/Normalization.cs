@@ -25,8 +25,8 @@ public static class Normalization
         };
         var pixels = images.As<byte>();
         var data = new float[pixels.Length];
-        const float scale = 1f / 255f;
-        for (int i = 0; i < pixels.Length; i++) data[i] = pixels[i] * scale;
+        // Divide rather than multiply by 1/255, so each value is the float nearest to byte/255.
+        for (int i = 0; i < pixels.Length; i++) data[i] = pixels[i] / 255f;
         return new Tensor(data, shape);
     }
 }
