@@ -1,3 +1,4 @@
+using System.Globalization;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Tensors;
 
@@ -41,7 +42,7 @@ public static class PoolingSoftmaxExercises
             var negative = Tensor.RandomUniform(random, -5f, -1f, 1, 2, 4, 4);
             Compare(c, maxPool, negative, 2, 2,
                 "1×2×4×4 with every value negative",
-                "start each window's maximum at its first element (or float.NegativeInfinity), not at 0.");
+                "pooling only picks values, so the result must be negative too.");
         });
     }
 
@@ -80,7 +81,16 @@ public static class PoolingSoftmaxExercises
     {
         // The reference runs first on its own copy, so a student's in-place edit cannot change it.
         Tensor expected = new MaxPool2d(window, stride, Implementation.Naive).Forward(x.Clone()).Clone();
-        c.Close(what, expected, maxPool(x.Clone(), window, stride), hint: hint);
+        Tensor? actual = maxPool(x.Clone(), window, stride);
+        // A 0 where every value of the window is negative: the running maximum started at 0.
+        int zero = actual is not null && actual.SameShape(expected)
+            ? Enumerable.Range(0, expected.Length).FirstOrDefault(i => expected.Data[i] < 0f && actual.Data[i] == 0f, -1)
+            : -1;
+        if (zero >= 0)
+            c.True(false, string.Create(CultureInfo.InvariantCulture,
+                    $"{what}: at {Shapes.FormatIndex(expected.Shape, zero)} expected {expected.Data[zero]:0.#####} but got 0."),
+                "every value in that window is negative; start each window's maximum at its first element (or float.NegativeInfinity), not at 0.");
+        c.Close(what, expected, actual, hint: hint);
     }
 
     private static void Compare(ExerciseCheck c, Func<Tensor, Tensor> softmax, Tensor z, Tensor expected, string what, string hint)
