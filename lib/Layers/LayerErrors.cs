@@ -27,7 +27,4 @@ internal static class LayerErrors
         if (value < minimum)
             throw new ArgumentOutOfRangeException(name, value, $"{layer}: {name} is {value}, but {meaning} must be at least {minimum}.");
     }
-
-    /// <summary>A batch shape written for a message, such as "N×1×28×28".</summary>
-    public static string Batch(IReadOnlyList<int> sampleShape) => "N×" + Shapes.Format(sampleShape);
 }

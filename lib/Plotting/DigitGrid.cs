@@ -26,13 +26,13 @@ public static class DigitGrid
         if (shown.Count == 0) throw new ArgumentException($"Nothing to show: {data.Name} has no images, or no indices were given.");
         if (columns < 1) throw new ArgumentOutOfRangeException(nameof(columns), columns, "Use at least one column.");
 
-        // One heatmap holding all tiles, separated by a one-pixel gap of NaN (drawn blank); each caption is an annotation.
+        // One heatmap holding all tiles, separated by a one-pixel gap of nulls (drawn blank); each caption is an annotation.
         int h = data.ImageShape[1], w = data.ImageShape[2];
         int cols = Math.Min(columns, shown.Count), rows = (shown.Count + cols - 1) / cols;
         const int gap = 1, captionRows = 6;
         int tileH = h + captionRows, tileW = w + gap;
-        var z = new double[rows * tileH][];
-        for (int r = 0; r < z.Length; r++) z[r] = Enumerable.Repeat(double.NaN, cols * tileW).ToArray();
+        var z = new double?[rows * tileH][];
+        for (int r = 0; r < z.Length; r++) z[r] = new double?[cols * tileW];
         var annotations = new List<Annotation>();
         for (int k = 0; k < shown.Count; k++)
         {

@@ -4,8 +4,8 @@ namespace CnnFromScratch.Tests.Training;
 
 /// <summary>
 /// A SYNTHETIC labelled image set (not MNIST): 28×28 grey images of ten stroke patterns (bars, diagonals, plus, X,
-/// square, T, L, Λ …), each drawn with a random shift of up to ±3 pixels, a random brightness and Gaussian noise,
-/// all from a seed. Small and honest stand-in for digits until the real MNIST sample is bundled.
+/// square, T, L, Λ …), each drawn with a random shift of up to ±4 pixels, a random size (80–120 %), stroke width and
+/// brightness, and Gaussian noise, all from a seed. Small and honest stand-in for digits until the real MNIST sample is bundled.
 /// </summary>
 internal static class SyntheticStrokes
 {
@@ -38,16 +38,18 @@ internal static class SyntheticStrokes
         {
             int label = i % Classes;
             labels[i] = label;
-            float cx = 13.5f + random.Next(-3, 4), cy = 13.5f + random.Next(-3, 4);
-            float brightness = 0.7f + 0.3f * random.NextSingle();
+            float cx = 13.5f + random.Next(-4, 5), cy = 13.5f + random.Next(-4, 5);
+            float scale = 0.8f + 0.4f * random.NextSingle();
+            float halfWidth = 1f + random.NextSingle();
+            float brightness = 0.6f + 0.4f * random.NextSingle();
             for (int row = 0; row < Size; row++)
                 for (int col = 0; col < Size; col++)
                 {
                     float distance = float.MaxValue;
                     foreach (var s in Patterns[label])
-                        distance = MathF.Min(distance, DistanceToSegment(col - cx, row - cy, s.X0, s.Y0, s.X1, s.Y1));
-                    // A stroke about 2 pixels wide with soft edges, plus noise.
-                    float ink = Math.Clamp(1.5f - distance, 0f, 1f) * brightness + 0.1f * random.NextGaussian();
+                        distance = MathF.Min(distance, DistanceToSegment((col - cx) / scale, (row - cy) / scale, s.X0, s.Y0, s.X1, s.Y1) * scale);
+                    // A stroke 2 to 4 pixels wide with soft edges, plus noise.
+                    float ink = Math.Clamp(halfWidth + 0.5f - distance, 0f, 1f) * brightness + 0.2f * random.NextGaussian();
                     images[i, 0, row, col] = Math.Clamp(ink, 0f, 1f);
                 }
         }
