@@ -7,7 +7,7 @@ namespace CnnFromScratch.Gradients;
 /// Checks a backward pass against central differences:
 /// ∂J/∂x ≈ (J(x + ε) − J(x − ε)) / 2ε, with J accumulated in float64.
 /// </summary>
-public static class GradientChecker
+public static partial class GradientChecker
 {
     /// <summary>The step ε used unless another is given. Large enough that float32 rounding stays small beside it.</summary>
     public const double DefaultEpsilon = 1e-3;
