@@ -155,10 +155,10 @@ public sealed class Sequential
         int[] widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var sb = new StringBuilder();
         foreach (string[] row in rows)
-            sb.Append(row[0].PadLeft(widths[0])).Append("  ")
-              .Append(row[1].PadRight(widths[1])).Append("  ")
-              .Append(row[2].PadRight(widths[2])).Append("  ")
-              .Append(row[3].PadLeft(widths[3])).Append('\n');
+        {
+            string line = $"{row[0].PadLeft(widths[0])}  {row[1].PadRight(widths[1])}  {row[2].PadRight(widths[2])}  {row[3].PadLeft(widths[3])}";
+            sb.Append(line.TrimEnd()).Append('\n');
+        }
         sb.Append(string.Create(CultureInfo.InvariantCulture,
             $"Total: {ParameterCount:N0} trainable parameters in {_layers.Length} layers; output shape per sample {Shapes.Format(OutputShape)}."));
         return sb.ToString();
