@@ -109,44 +109,35 @@ public static partial class Convolution
         return (start, Math.Clamp(end, start, outWidth));
     }
 
-    /// <summary>
-    /// One fast forward or backward call, split into contiguous chunks of the batch, one per core.
-    /// Each thread keeps one instance whose delegates are created once, so a call allocates no closure.
-    /// </summary>
-    private sealed class FastPass
+    /// <summary>One fast forward or backward call, over the samples of the batch.</summary>
+    private sealed class FastPass : ChunkedPass
     {
-        private readonly Action<int> _forwardChunk, _backwardChunk;
+        private bool _backward;
         private ConvGeometry _g;
-        private int _chunks;
         private float[] _input = [], _weights = [], _bias = [], _output = [], _dOutput = [], _dInput = [], _dWeights = [], _dBias = [];
-
-        public FastPass()
-        {
-            _forwardChunk = ForwardChunk;
-            _backwardChunk = BackwardChunk;
-        }
 
         public void Forward(in ConvGeometry g, Tensor input, Tensor weights, Tensor bias, Tensor output)
         {
-            (_g, _input, _weights, _bias, _output) = (g, input.Data, weights.Data, bias.Data, output.Data);
-            Run(_forwardChunk);
+            (_backward, _g, _input, _weights, _bias, _output) = (false, g, input.Data, weights.Data, bias.Data, output.Data);
+            RunAndForget();
         }
 
-        public void Backward(in ConvGeometry g, Tensor input, Tensor weights, Tensor dOutput,
-            Tensor dInput, Tensor dWeights, Tensor dBias)
+        public void Backward(in ConvGeometry g, Tensor input, Tensor weights, Tensor dOutput, Tensor dInput, Tensor dWeights, Tensor dBias)
         {
-            (_g, _input, _weights, _dOutput, _dInput, _dWeights, _dBias) = (g, input.Data, weights.Data, dOutput.Data, dInput.Data, dWeights.Data, dBias.Data);
-            Run(_backwardChunk);
+            (_backward, _g, _input, _weights, _dOutput, _dInput, _dWeights, _dBias) =
+                (true, g, input.Data, weights.Data, dOutput.Data, dInput.Data, dWeights.Data, dBias.Data);
+            RunAndForget();
         }
 
-        private void Run(Action<int> chunk)
+        protected override void Process(int start, int end)
         {
-            _chunks = Math.Min(_g.Batch, Environment.ProcessorCount);
-            try
-            {
-                if (_chunks == 1) chunk(0);
-                else if (_chunks > 1) Parallel.For(0, _chunks, chunk);
-            }
+            if (_backward) BackwardSamples(start, end);
+            else ForwardSamples(start, end);
+        }
+
+        private void RunAndForget()
+        {
+            try { Run(_g.Batch); }
             finally
             {
                 // Drop the references so this thread's pass does not keep the caller's tensors alive.
@@ -154,14 +145,11 @@ public static partial class Convolution
             }
         }
 
-        private (int Start, int End) Samples(int chunk) => (chunk * _g.Batch / _chunks, (chunk + 1) * _g.Batch / _chunks);
-
-        private void ForwardChunk(int chunk)
+        private void ForwardSamples(int start, int end)
         {
             ConvGeometry g = _g;
             int inSize = g.InChannels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
             Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);
-            (int start, int end) = Samples(chunk);
             for (int n = start; n < end; n++)
             {
                 Im2Col(_input.AsSpan(n * inSize, inSize), g, columns);
@@ -172,7 +160,7 @@ public static partial class Convolution
             }
         }
 
-        private void BackwardChunk(int chunk)
+        private void BackwardSamples(int start, int end)
         {
             ConvGeometry g = _g;
             int inSize = g.InChannels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
@@ -182,7 +170,6 @@ public static partial class Convolution
             Span<float> db = Buffers.Scratch(ref t_dBias, g.OutChannels);
             dW.Clear();
             db.Clear();
-            (int start, int end) = Samples(chunk);
             for (int n = start; n < end; n++)
             {
                 ReadOnlySpan<float> delta = _dOutput.AsSpan(n * outSize, outSize);
