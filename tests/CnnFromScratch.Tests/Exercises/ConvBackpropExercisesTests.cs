@@ -32,7 +32,7 @@ public sealed class ConvBackpropExercisesTests
     [Fact]
     public void Conv_backward_rejects_a_weight_gradient_of_the_wrong_shape()
     {
-        ExerciseResult r = ConvBackpropExercises.CheckConvBackward((a, d) => new Tensor(d.Dim(0), d.Dim(1)), InputGradient);
+        ExerciseResult r = ConvBackpropExercises.CheckConvBackward((a, _) => new Tensor(a.Dim(0), a.Dim(1)), InputGradient);
         Assert.Equal(ExerciseStatus.Failed, r.Status);
         Assert.Contains("expected shape", r.Message);
     }
