@@ -88,7 +88,7 @@ public static class PoolingSoftmaxExercises
             : -1;
         if (zero >= 0)
             c.True(false, string.Create(CultureInfo.InvariantCulture,
-                    $"{what}: at {Shapes.FormatIndex(expected.Shape, zero)} expected {expected.Data[zero]:0.#####} but got 0."),
+                    $"{what}: at {TensorShape.FormatIndex(expected.Shape, zero)} expected {expected.Data[zero]:0.#####} but got 0."),
                 "every value in that window is negative; start each window's maximum at its first element (or float.NegativeInfinity), not at 0.");
         c.Close(what, expected, actual, hint: hint);
     }
@@ -98,7 +98,7 @@ public static class PoolingSoftmaxExercises
         Tensor? actual = softmax(z.Clone());
         // NaN or ∞ gets its own message: it is the symptom of the unstable formula.
         int bad = actual is null ? -1 : Array.FindIndex(actual.Data, v => !float.IsFinite(v));
-        if (bad >= 0) c.True(false, $"{what}: your result holds {actual!.Data[bad]} at {Shapes.FormatIndex(actual.Shape, bad)}.", hint);
+        if (bad >= 0) c.True(false, $"{what}: your result holds {actual!.Data[bad]} at {TensorShape.FormatIndex(actual.Shape, bad)}.", hint);
         c.Close(what, expected, actual, tolerance: 1e-5f, hint: hint);
     }
 
