@@ -7,7 +7,7 @@ namespace CnnFromScratch.Gradients;
 /// Checks a backward pass against central differences:
 /// ∂J/∂x ≈ (J(x + ε) − J(x − ε)) / 2ε, with J accumulated in float64.
 /// </summary>
-public static class GradientChecker
+public static partial class GradientChecker
 {
     /// <summary>The step ε used unless another is given. Large enough that float32 rounding stays small beside it.</summary>
     public const double DefaultEpsilon = 1e-3;
@@ -64,7 +64,7 @@ public static class GradientChecker
             maxN = Math.Max(maxN, Math.Abs(numerical[i]));
         }
         double relative = maxDiff / Math.Max(1e-8, maxA + maxN);
-        return new GradientCheckResult(target, relative, threshold, FormatIndex(target, shape, worst),
+        return new GradientCheckResult(target, relative, threshold, target + Shapes.FormatIndex(shape, worst),
             analytic.Count == 0 ? 0 : analytic[worst], numerical.Count == 0 ? 0 : numerical[worst]);
     }
 
@@ -99,17 +99,5 @@ public static class GradientChecker
             results.Add(Compare(p.Name, Loss, p.Value, analyticParameters[k], epsilon, threshold));
         }
         return new GradientCheckReport(results);
-    }
-
-    private static string FormatIndex(string target, IReadOnlyList<int> shape, int flat)
-    {
-        var index = new int[shape.Count];
-        for (int d = shape.Count - 1; d >= 0; d--)
-        {
-            if (shape[d] == 0) break;
-            index[d] = flat % shape[d];
-            flat /= shape[d];
-        }
-        return $"{target}[{string.Join(", ", index)}]";
     }
 }

@@ -53,22 +53,22 @@ public sealed class Tensor
     /// <summary>Element of a matrix (rank 2).</summary>
     public float this[int i, int j]
     {
-        get => Data[Offset(i, j)];
-        set => Data[Offset(i, j)] = value;
+        get => Data[FlatIndex(i, j)];
+        set => Data[FlatIndex(i, j)] = value;
     }
 
     /// <summary>Element of a rank-3 tensor.</summary>
     public float this[int i, int j, int k]
     {
-        get => Data[Offset(i, j, k)];
-        set => Data[Offset(i, j, k)] = value;
+        get => Data[FlatIndex(i, j, k)];
+        set => Data[FlatIndex(i, j, k)] = value;
     }
 
     /// <summary>Element of an image batch: sample <paramref name="n"/>, channel <paramref name="c"/>, row <paramref name="h"/>, column <paramref name="w"/>.</summary>
     public float this[int n, int c, int h, int w]
     {
-        get => Data[Offset(n, c, h, w)];
-        set => Data[Offset(n, c, h, w)] = value;
+        get => Data[FlatIndex(n, c, h, w)];
+        set => Data[FlatIndex(n, c, h, w)] = value;
     }
 
     /// <summary>Element at any rank; one index per dimension (rank 1 uses a single index).</summary>
@@ -94,6 +94,20 @@ public sealed class Tensor
         }
         return offset;
     }
+
+    // The fixed-rank indexers avoid the params array of Offset: naive loops index millions of times.
+    private int FlatIndex(int i, int j) =>
+        _shape.Length == 2 && (uint)i < (uint)_shape[0] && (uint)j < (uint)_shape[1] ? i * _shape[1] + j : Offset(i, j);
+
+    private int FlatIndex(int i, int j, int k) =>
+        _shape.Length == 3 && (uint)i < (uint)_shape[0] && (uint)j < (uint)_shape[1] && (uint)k < (uint)_shape[2]
+            ? (i * _shape[1] + j) * _shape[2] + k
+            : Offset(i, j, k);
+
+    private int FlatIndex(int n, int c, int h, int w) =>
+        _shape.Length == 4 && (uint)n < (uint)_shape[0] && (uint)c < (uint)_shape[1] && (uint)h < (uint)_shape[2] && (uint)w < (uint)_shape[3]
+            ? ((n * _shape[1] + c) * _shape[2] + h) * _shape[3] + w
+            : Offset(n, c, h, w); // out of range: Offset throws the explanatory message
 
     /// <summary>A view with a new shape over the same elements. One dimension may be -1 (inferred).</summary>
     public Tensor Reshape(params int[] shape)

@@ -1,0 +1,66 @@
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Layers;
+
+/// <summary>
+/// Average pooling over window×window windows moved by the stride, channel by channel: z[n,c,i,j] = (1/window²) Σ_{u,v} x[n,c,i·s+u,j·s+v].
+/// Backward spreads each δ[n,c,i,j] evenly, δ/window², over its window.
+/// The kernels live in <see cref="AveragePooling"/>; <see cref="Implementation"/> picks the naive or the fast one.
+/// </summary>
+public sealed class AvgPool2d : ILayer
+{
+    private Tensor? _output;
+    private Tensor? _dInput;  // its shape is the input's, all Backward needs
+
+    /// <summary>Creates the layer; <paramref name="stride"/> defaults to <paramref name="window"/> (windows that tile the input).</summary>
+    public AvgPool2d(int window, int? stride = null, Implementation implementation = Implementation.Fast)
+    {
+        Stride = Pooling2d.CheckHyperParameters("AvgPool2d", window, stride);
+        Window = window;
+        Implementation = implementation;
+    }
+
+    /// <summary>The side of the square window.</summary>
+    public int Window { get; }
+
+    /// <summary>The step between windows.</summary>
+    public int Stride { get; }
+
+    /// <summary>Which kernels Forward and Backward run; both compute the same values.</summary>
+    public Implementation Implementation { get; set; }
+
+    /// <inheritdoc />
+    public string Name => $"AvgPool2d({Window}×{Window}, stride {Stride})";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter> Parameters => [];
+
+    /// <inheritdoc />
+    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    {
+        (int c, int oh, int ow) = Pooling2d.Check(Name, inputShape, hasBatch: false, Window, Stride);
+        return [c, oh, ow];
+    }
+
+    /// <inheritdoc />
+    public Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        (int c, int oh, int ow) = Pooling2d.Check(Name, input.Shape, hasBatch: true, Window, Stride);
+        Tensor z = Buffers.Reuse(ref _output, input.Dim(0), c, oh, ow);
+        Buffers.Reuse(ref _dInput, input.Shape);
+        return Implementation == Implementation.Naive
+            ? AveragePooling.ForwardNaive(input, Window, Stride, z)
+            : AveragePooling.ForwardFast(input, Window, Stride, z);
+    }
+
+    /// <inheritdoc />
+    public Tensor Backward(Tensor dOutput)
+    {
+        if (_output is null || _dInput is null) throw LayerErrors.BackwardBeforeForward(Name);
+        LayerErrors.RequireGradientShape(Name, dOutput, _output);
+        return Implementation == Implementation.Naive
+            ? AveragePooling.BackwardNaive(dOutput, Window, Stride, _dInput)
+            : AveragePooling.BackwardFast(dOutput, Window, Stride, _dInput);
+    }
+}

@@ -1,0 +1,121 @@
+using CnnFromScratch.Initialization;
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Layers;
+
+/// <summary>
+/// A fully connected layer: z = x·Wᵀ + b for a batch x (N×D), weights W (K×D) and bias b (K).
+/// Backward, with δ = ∂J/∂z (N×K): ∂J/∂W = δᵀx, ∂J/∂b = Σₙ δₙ, ∂J/∂x = δ·W.
+/// </summary>
+public sealed class Dense : ILayer
+{
+    private Tensor? _input;   // x, cached by Forward for ∂J/∂W
+    private Tensor? _output;
+    private Tensor? _dInput;
+
+    /// <summary>Creates a layer from <paramref name="inputs"/> features to <paramref name="outputs"/>, weights drawn with <paramref name="init"/>, bias zero.</summary>
+    public Dense(int inputs, int outputs, Random random, WeightInit init = WeightInit.He)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        LayerErrors.RequireAtLeast(inputs, 1, nameof(inputs), "Dense", "the number of input features");
+        LayerErrors.RequireAtLeast(outputs, 1, nameof(outputs), "Dense", "the number of outputs");
+        Inputs = inputs;
+        Outputs = outputs;
+        Weights = new Parameter("weights", Initializers.Create(init, random, inputs, outputs, outputs, inputs));
+        Bias = new Parameter("bias", new Tensor(outputs));
+        Parameters = [Weights, Bias];
+    }
+
+    /// <summary>The number of input features D.</summary>
+    public int Inputs { get; }
+
+    /// <summary>The number of outputs K.</summary>
+    public int Outputs { get; }
+
+    /// <summary>W, of shape outputs×inputs (one row per output).</summary>
+    public Parameter Weights { get; }
+
+    /// <summary>b, of shape outputs.</summary>
+    public Parameter Bias { get; }
+
+    /// <inheritdoc />
+    public string Name => $"Dense({Inputs}→{Outputs})";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <inheritdoc />
+    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    {
+        RequireFeatures(inputShape, perSample: true);
+        return [Outputs];
+    }
+
+    /// <inheritdoc />
+    public Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        RequireFeatures(input.Shape, perSample: false);
+        int n = input.Dim(0);
+        Tensor z = Buffers.Reuse(ref _output, n, Outputs);
+        ReadOnlySpan<float> x = input.Data, w = Weights.Value.Data, b = Bias.Value.Data;
+        Span<float> zs = z.Data;
+        // z_nk = b_k + Σ_d x_nd W_kd
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<float> xs = x.Slice(s * Inputs, Inputs);
+            for (int k = 0; k < Outputs; k++)
+                zs[s * Outputs + k] = b[k] + Simd.Dot(xs, w.Slice(k * Inputs, Inputs));
+        }
+        _input = input;
+        return z;
+    }
+
+    /// <inheritdoc />
+    public Tensor Backward(Tensor dOutput)
+    {
+        if (_input is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
+        LayerErrors.RequireGradientShape(Name, dOutput, _output);
+        int n = _input.Dim(0);
+        Tensor dx = Buffers.Reuse(ref _dInput, n, Inputs);
+        ReadOnlySpan<float> delta = dOutput.Data, x = _input.Data, w = Weights.Value.Data;
+        Span<float> dW = Weights.Gradient.Data, db = Bias.Gradient.Data, dxs = dx.Data;
+        dxs.Clear();
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<float> xs = x.Slice(s * Inputs, Inputs);
+            Span<float> dxRow = dxs.Slice(s * Inputs, Inputs);
+            for (int k = 0; k < Outputs; k++)
+            {
+                float d = delta[s * Outputs + k];
+                db[k] += d;                                            // ∂J/∂b = Σₙ δₙ
+                Simd.MultiplyAdd(d, xs, dW.Slice(k * Inputs, Inputs));  // ∂J/∂W = δᵀx, one outer-product row at a time
+                Simd.MultiplyAdd(d, w.Slice(k * Inputs, Inputs), dxRow); // ∂J/∂x = δ·W
+            }
+        }
+        return dx;
+    }
+
+    private void RequireFeatures(IReadOnlyList<int> shape, bool perSample)
+    {
+        string expected = perSample ? $"{Inputs} (one vector of {Inputs} features)" : $"N×{Inputs}";
+        int featureAxis = perSample ? 0 : 1;
+        if (shape.Count != featureAxis + 1)
+        {
+            string cause = shape.Count > featureAxis + 1
+                ? $"Dense takes vectors, not images. Did you forget Flatten before Dense? (Flatten turns C×H×W into C·H·W features; here that is {Product(shape, featureAxis)}.)"
+                : "Dense takes a batch of vectors, N×D. Reshape a single vector to 1×D.";
+            throw new ShapeMismatchException(Name, expected, shape, cause);
+        }
+        if (shape[featureAxis] != Inputs)
+            throw new ShapeMismatchException(Name, expected, shape,
+                $"The previous layer outputs {shape[featureAxis]} features; set inputs to {shape[featureAxis]} (or change the layers before this one).");
+    }
+
+    private static long Product(IReadOnlyList<int> shape, int from)
+    {
+        long p = 1;
+        for (int i = from; i < shape.Count; i++) p *= shape[i];
+        return p;
+    }
+}

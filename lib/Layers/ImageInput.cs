@@ -1,0 +1,47 @@
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Layers;
+
+/// <summary>The input checks shared by the image layers (convolution and pooling), with the messages students need.</summary>
+internal static class ImageInput
+{
+    /// <summary>
+    /// Checks an image shape (N×C×H×W when <paramref name="hasBatch"/>, else C×H×W) against a layer with the given window,
+    /// and returns the output size from <see cref="ConvArithmetic.OutputSize"/>.
+    /// </summary>
+    public static (int Channels, int OutHeight, int OutWidth) Check(
+        string layer, IReadOnlyList<int> shape, bool hasBatch, int? channels, int window, int stride, int padding)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        int minSide = Math.Max(1, window - 2 * padding);
+        string c = channels is int k ? k.ToString() : "C";
+        string expected = (hasBatch ? "N×" : "") + $"{c}×H×W" +
+            (channels is int n ? $" with {n} input channel{(n == 1 ? "" : "s")}" : "") + $", H and W at least {minSide}";
+        int offset = hasBatch ? 1 : 0;
+        if (shape.Count != offset + 3)
+        {
+            string cause = (shape.Count - offset) switch
+            {
+                1 => $"{layer} takes images, not flat vectors; it cannot follow Flatten or Dense. " +
+                     "Reshape vectors to images first, e.g. input.Reshape(-1, 1, 28, 28) for MNIST.",
+                2 => "Add the channel dimension: a grey image H×W is 1×H×W (reshape N×H×W to N×1×H×W).",
+                _ => $"Images are {(hasBatch ? "N×" : "")}C×H×W (channels, rows, columns).",
+            };
+            throw new ShapeMismatchException(layer, expected, shape, cause);
+        }
+        int inChannels = shape[offset], height = shape[offset + 1], width = shape[offset + 2];
+        if (channels is int required && inChannels != required)
+            throw new ShapeMismatchException(layer, expected, shape,
+                $"The input has {inChannels} channel{(inChannels == 1 ? "" : "s")} (the outChannels of the previous Conv2d, or 1 for grey images); " +
+                $"set inChannels to {inChannels}.");
+        try
+        {
+            return (inChannels, ConvArithmetic.OutputSize(height, window, stride, padding), ConvArithmetic.OutputSize(width, window, stride, padding));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ShapeMismatchException(layer, expected, shape,
+                $"{e.Message.Split(" (Parameter")[0]} Earlier layers may have shrunk the image too much.");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Layers;
+
+/// <summary>
+/// Max-pooling kernels on plain tensors (N×C×H×W). This file holds the naive kernels, loops that mirror the derivation;
+/// the fast ones (argmax recorded in the forward pass, parallel over planes) are in MaxPoolingFast.cs.
+/// Ties go to the first maximum in row-major order of the window, in both.
+/// </summary>
+public static partial class MaxPooling
+{
+    /// <summary>z[n,c,i,j] = max over u,v &lt; window of x[n,c,i·s+u,j·s+v]. Writes into <paramref name="output"/> when given.</summary>
+    public static Tensor ForwardNaive(Tensor input, int window, int stride, Tensor? output = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var g = PoolGeometry.Of(input.Shape, window, stride);
+        Tensor z = g.Output(output);
+        for (int n = 0; n < g.Batch; n++)
+            for (int c = 0; c < g.Channels; c++)
+                for (int i = 0; i < g.OutHeight; i++)
+                    for (int j = 0; j < g.OutWidth; j++)
+                    {
+                        (int h, int w) = Argmax(input, n, c, i * stride, j * stride, window);
+                        z[n, c, i, j] = input[n, c, h, w];
+                    }
+        return z;
+    }
+
+    /// <summary>
+    /// ∂J/∂x: each δ[n,c,i,j] goes to the position of its window's maximum, every other input gets 0
+    /// (overlapping windows add up). Overwrites <paramref name="dInput"/> when given and returns it.
+    /// </summary>
+    public static Tensor BackwardNaive(Tensor input, Tensor dOutput, int window, int stride, Tensor? dInput = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(dOutput);
+        var g = PoolGeometry.Of(input.Shape, window, stride);
+        g.RequireDOutput(dOutput);
+        Tensor dx = g.DInput(dInput).Fill(0f);
+        for (int n = 0; n < g.Batch; n++)
+            for (int c = 0; c < g.Channels; c++)
+                for (int i = 0; i < g.OutHeight; i++)
+                    for (int j = 0; j < g.OutWidth; j++)
+                    {
+                        (int h, int w) = Argmax(input, n, c, i * stride, j * stride, window);
+                        dx[n, c, h, w] += dOutput[n, c, i, j];
+                    }
+        return dx;
+    }
+
+    /// <summary>The row and column of the largest value in the window whose top-left corner is (top, left).</summary>
+    private static (int Row, int Column) Argmax(Tensor x, int n, int c, int top, int left, int window)
+    {
+        (int row, int column) = (top, left);
+        for (int u = 0; u < window; u++)
+            for (int v = 0; v < window; v++)
+                if (x[n, c, top + u, left + v] > x[n, c, row, column]) (row, column) = (top + u, left + v);
+        return (row, column);
+    }
+}

@@ -1,0 +1,36 @@
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Layers;
+
+/// <summary>Every size a pooling kernel needs: input N×C×H×W, a window×window window moved by stride, output N×C×OH×OW.</summary>
+internal readonly record struct PoolGeometry(int Batch, int Channels, int Height, int Width, int Window, int Stride, int OutHeight, int OutWidth)
+{
+    /// <summary>The number of N×C planes; pooling treats each independently.</summary>
+    public int Planes => Batch * Channels;
+
+    /// <summary>Checks an input shape and derives the output size.</summary>
+    public static PoolGeometry Of(IReadOnlyList<int> inputShape, int window, int stride)
+    {
+        if (inputShape.Count != 4)
+            throw new ArgumentException($"Pooling takes images N×C×H×W; got {Shapes.Format(inputShape)}.", nameof(inputShape));
+        return new PoolGeometry(inputShape[0], inputShape[1], inputShape[2], inputShape[3], window, stride,
+            ConvArithmetic.OutputSize(inputShape[2], window, stride), ConvArithmetic.OutputSize(inputShape[3], window, stride));
+    }
+
+    /// <summary>The given output buffer after checking its shape, or a new one.</summary>
+    public Tensor Output(Tensor? output) => Require(output, nameof(output), OutHeight, OutWidth);
+
+    /// <summary>The given ∂J/∂input buffer after checking its shape, or a new one.</summary>
+    public Tensor DInput(Tensor? dInput) => Require(dInput, nameof(dInput), Height, Width);
+
+    /// <summary>Checks that ∂J/∂output has the output's shape.</summary>
+    public void RequireDOutput(Tensor dOutput) => Require(dOutput, nameof(dOutput), OutHeight, OutWidth);
+
+    private Tensor Require(Tensor? t, string name, int h, int w)
+    {
+        if (t is null) return new Tensor(Batch, Channels, h, w);
+        if (t.Rank != 4 || t.Dim(0) != Batch || t.Dim(1) != Channels || t.Dim(2) != h || t.Dim(3) != w)
+            throw new ArgumentException($"{name} must have shape {Batch}×{Channels}×{h}×{w}; got {Shapes.Format(t.Shape)}.", name);
+        return t;
+    }
+}

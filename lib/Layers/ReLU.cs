@@ -1,0 +1,45 @@
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Layers;
+
+/// <summary>
+/// The rectified linear unit, element-wise: a = max(0, z).
+/// Backward: ∂J/∂z = ∂J/∂a ⊙ 1[z &gt; 0] (the derivative at exactly 0 is taken as 0).
+/// </summary>
+public sealed class ReLU : ILayer
+{
+    private Tensor? _output;  // a; a > 0 exactly where z > 0, so a is all Backward needs
+    private Tensor? _dInput;
+
+    /// <inheritdoc />
+    public string Name => "ReLU";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter> Parameters => [];
+
+    /// <inheritdoc />
+    public int[] OutputShape(IReadOnlyList<int> inputShape) => Activation.OutputShape(Name, inputShape);
+
+    /// <inheritdoc />
+    public Tensor Forward(Tensor input)
+    {
+        Activation.RequireBatch(Name, input);
+        Tensor a = Buffers.Reuse(ref _output, input.Shape);
+        ReadOnlySpan<float> z = input.Data;
+        Span<float> y = a.Data;
+        for (int i = 0; i < z.Length; i++) y[i] = MathF.Max(z[i], 0f);
+        return a;
+    }
+
+    /// <inheritdoc />
+    public Tensor Backward(Tensor dOutput)
+    {
+        if (_output is null) throw LayerErrors.BackwardBeforeForward(Name);
+        LayerErrors.RequireGradientShape(Name, dOutput, _output);
+        Tensor dz = Buffers.Reuse(ref _dInput, _output.Shape);
+        ReadOnlySpan<float> a = _output.Data, g = dOutput.Data;
+        Span<float> d = dz.Data;
+        for (int i = 0; i < a.Length; i++) d[i] = a[i] > 0f ? g[i] : 0f;
+        return dz;
+    }
+}

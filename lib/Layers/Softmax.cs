@@ -1,0 +1,70 @@
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Layers;
+
+/// <summary>
+/// Softmax over each row of N×K: ŷ_k = e^(z_k − m) / Σ_j e^(z_j − m), with m = max_j z_j so no exponential overflows.
+/// Backward is the Jacobian-vector product ∂J/∂z = ŷ ⊙ (g − Σ_k g_k ŷ_k) for g = ∂J/∂ŷ, row by row.
+/// </summary>
+/// <remarks>For classification, prefer the fused SoftmaxCrossEntropy loss on logits; this layer is for when probabilities are needed mid-network or for teaching.</remarks>
+public sealed class Softmax : ILayer
+{
+    private Tensor? _output;  // ŷ, all the Jacobian needs
+    private Tensor? _dInput;
+
+    /// <inheritdoc />
+    public string Name => "Softmax";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter> Parameters => [];
+
+    /// <inheritdoc />
+    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape.Count != 1 || inputShape[0] <= 0)
+            throw new ShapeMismatchException(Name, "K (one row of class scores)", inputShape,
+                "Softmax normalises rows of N×K scores. Put it after a Dense layer (and Flatten images first).");
+        return [inputShape[0]];
+    }
+
+    /// <inheritdoc />
+    public Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank != 2)
+            throw new ShapeMismatchException(Name, "N×K", input.Shape,
+                "Softmax normalises rows of N×K scores. Put it after a Dense layer (and Flatten images first).");
+        int n = input.Dim(0), k = input.Dim(1);
+        Tensor y = Buffers.Reuse(ref _output, n, k);
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<float> z = input.Data.AsSpan(s * k, k);
+            Span<float> p = y.Data.AsSpan(s * k, k);
+            float max = float.NegativeInfinity;
+            foreach (float v in z) max = MathF.Max(max, v);
+            float sum = 0f;
+            for (int j = 0; j < k; j++) sum += p[j] = MathF.Exp(z[j] - max);
+            float inverse = 1f / sum;
+            for (int j = 0; j < k; j++) p[j] *= inverse;
+        }
+        return y;
+    }
+
+    /// <inheritdoc />
+    public Tensor Backward(Tensor dOutput)
+    {
+        if (_output is null) throw LayerErrors.BackwardBeforeForward(Name);
+        LayerErrors.RequireGradientShape(Name, dOutput, _output);
+        int n = _output.Dim(0), k = _output.Dim(1);
+        Tensor dz = Buffers.Reuse(ref _dInput, n, k);
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<float> p = _output.Data.AsSpan(s * k, k), g = dOutput.Data.AsSpan(s * k, k);
+            Span<float> d = dz.Data.AsSpan(s * k, k);
+            float gDotP = Simd.Dot(g, p);
+            for (int j = 0; j < k; j++) d[j] = p[j] * (g[j] - gDotP);
+        }
+        return dz;
+    }
+}

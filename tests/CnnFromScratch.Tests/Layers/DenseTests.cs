@@ -1,0 +1,104 @@
+using CnnFromScratch.Layers;
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Tests.Layers;
+
+public sealed class DenseTests
+{
+    [Fact]
+    public void Forward_computes_x_times_W_transposed_plus_b()
+    {
+        var dense = new Dense(3, 2, new Random(1));
+        Tensor.From(new float[,] { { 1, 2, 3 }, { 4, 5, 6 } }).Data.CopyTo(dense.Weights.Value.Data, 0);
+        dense.Bias.Value.Data[0] = 0.5f;
+        dense.Bias.Value.Data[1] = -1f;
+        Tensor z = dense.Forward(Tensor.From(new float[,] { { 1, 0, -1 }, { 2, 1, 0 } }));
+        // row 1: [1·1 + 0·2 − 1·3 + 0.5, 1·4 + 0·5 − 1·6 − 1] ; row 2: [2 + 2 + 0.5, 8 + 5 − 1]
+        LayerAssert.Equal(new float[,] { { -1.5f, -3f }, { 4.5f, 12f } }, z);
+    }
+
+    [Fact]
+    public void Backward_matches_numerical_gradient()
+    {
+        var random = new Random(2);
+        LayerAssert.GradientsMatch(new Dense(7, 5, random), Tensor.RandomNormal(random, 1f, 4, 7));
+    }
+
+    [Fact]
+    public void Backward_gives_dW_equal_to_delta_transposed_times_x_and_db_equal_to_column_sums()
+    {
+        var dense = new Dense(2, 2, new Random(3));
+        var x = Tensor.From(new float[,] { { 1, 2 }, { 3, 4 } });
+        var delta = Tensor.From(new float[,] { { 1, -1 }, { 2, 0.5f } });
+        dense.Forward(x);
+        Tensor dx = dense.Backward(delta);
+        // δᵀx = [[1·1 + 2·3, 1·2 + 2·4], [−1·1 + 0.5·3, −1·2 + 0.5·4]]
+        LayerAssert.Equal(new float[,] { { 7, 10 }, { 0.5f, 0 } }, dense.Weights.Gradient);
+        Assert.Equal([3f, -0.5f], dense.Bias.Gradient.Data);
+        float[] w = dense.Weights.Value.Data;
+        Assert.Equal(1 * w[0] - 1 * w[2], dx[0, 0], 5);
+        Assert.Equal(2 * w[1] + 0.5f * w[3], dx[1, 1], 5);
+    }
+
+    [Fact]
+    public void Parameter_gradients_accumulate_across_backward_calls()
+    {
+        var random = new Random(4);
+        var dense = new Dense(3, 2, random);
+        var x = Tensor.RandomNormal(random, 1f, 2, 3);
+        var delta = Tensor.RandomNormal(random, 1f, 2, 2);
+        dense.Forward(x);
+        dense.Backward(delta);
+        Tensor once = dense.Weights.Gradient.Clone();
+        dense.Backward(delta);
+        LayerAssert.Close(2f * once, dense.Weights.Gradient, 1e-6, "dW after two backward passes");
+    }
+
+    [Fact]
+    public void Reuses_its_output_and_dInput_buffers_for_the_same_batch_size()
+    {
+        var random = new Random(5);
+        var dense = new Dense(3, 2, random);
+        Tensor first = dense.Forward(Tensor.RandomNormal(random, 1f, 4, 3));
+        Tensor dFirst = dense.Backward(new Tensor(4, 2));
+        Assert.Same(first, dense.Forward(Tensor.RandomNormal(random, 1f, 4, 3)));
+        Assert.Same(dFirst, dense.Backward(new Tensor(4, 2)));
+        Assert.NotSame(first, dense.Forward(Tensor.RandomNormal(random, 1f, 5, 3)));
+    }
+
+    [Fact]
+    public void Image_input_suggests_Flatten()
+    {
+        var dense = new Dense(288, 60, new Random(6));
+        var e = Assert.Throws<ShapeMismatchException>(() => dense.Forward(new Tensor(2, 2, 12, 12)));
+        Assert.Contains("Dense(288→60)", e.Message);
+        Assert.Contains("N×288", e.Message);
+        Assert.Contains("2×2×12×12", e.Message);
+        Assert.Contains("Flatten", e.Message);
+        Assert.Contains("288", Assert.Throws<ShapeMismatchException>(() => dense.OutputShape([2, 12, 12])).Message);
+    }
+
+    [Fact]
+    public void Wrong_feature_count_names_the_size_to_use()
+    {
+        var dense = new Dense(10, 3, new Random(7));
+        var e = Assert.Throws<ShapeMismatchException>(() => dense.OutputShape([12]));
+        Assert.Contains("Dense(10→3)", e.Message);
+        Assert.Contains("set inputs to 12", e.Message);
+        Assert.Equal([3], dense.OutputShape([10]));
+    }
+
+    [Theory]
+    [InlineData(0, 3)]
+    [InlineData(3, 0)]
+    [InlineData(-1, 3)]
+    public void Constructor_rejects_non_positive_sizes(int inputs, int outputs) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Dense(inputs, outputs, new Random(0)));
+
+    [Fact]
+    public void Backward_before_forward_explains_itself()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => new Dense(2, 2, new Random(0)).Backward(new Tensor(1, 2)));
+        Assert.Contains("before Forward", e.Message);
+    }
+}
