@@ -32,7 +32,7 @@ try
         var summary = Path.Combine(outputDirectory, "summary.json");
         Summary.Write(summary, mode, results);
         Summary.PrintTable(Console.Out, mode, results);
-        Console.WriteLine($"Executed notebooks and summary.json: {Path.GetRelativePath(Directory.GetCurrentDirectory(), outputDirectory)}");
+        Console.WriteLine($"Executed notebooks and summary.json: {NotebookRun.DisplayPath(outputDirectory)}");
         allPassed &= results.All(r => r.Passed);
     }
     return allPassed ? 0 : 1;

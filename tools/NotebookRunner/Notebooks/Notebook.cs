@@ -58,7 +58,7 @@ internal sealed class Notebook
         catch (JsonException e)
         {
             throw new NotebookFormatException(path,
-                $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message} " +
+                $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message.Split(" LineNumber:")[0]} " +
                 "Open it in a text editor, or restore it from git.");
         }
 

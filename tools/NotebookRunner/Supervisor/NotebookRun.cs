@@ -22,10 +22,15 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
     public const string SkipTag = "skip-execution";
     public const string RaisesTag = "raises-exception";
 
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(2);
+
+    private Queue<KeyValuePair<int, string>> _skipped = new();
+    private int _total;
+
     public async Task<NotebookResult> RunAsync(string notebookPath, string outputPath, bool solutions)
     {
         var clock = Stopwatch.StartNew();
-        var display = Path.GetRelativePath(Directory.GetCurrentDirectory(), notebookPath);
+        var display = DisplayPath(notebookPath);
         Notebook notebook;
         try
         {
@@ -51,18 +56,19 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
 
         int total = notebook.Cells.Count;
         progress.WriteLine($"▶ {display} ({total} cells, {jobCells.Count} to run{(solutions ? ", with solutions" : "")})");
-        foreach (var (number, reason) in skipped.OrderBy(s => s.Key))
-            progress.WriteLine($"  cell {number}/{total}  skipped ({reason})");
+        _skipped = new Queue<KeyValuePair<int, string>>(skipped.OrderBy(s => s.Key));
+        _total = total;
 
         var (executed, failures) = jobCells.Count == 0
             ? (0, new List<CellFailure>())
             : await RunWorkerAsync(notebook, new WorkerJob(notebook.Path, jobCells, options.NuGetCache), total);
 
+        ReportSkippedBefore(int.MaxValue);
         notebook.Save(outputPath);
         var seconds = clock.Elapsed.TotalSeconds;
         progress.WriteLine(failures.Count == 0
             ? $"✓ {display}: {executed} cells in {seconds:0.0} s"
-            : $"✗ {display}: {failures.Count} failure(s); executed copy: {Path.GetRelativePath(Directory.GetCurrentDirectory(), outputPath)}");
+            : $"✗ {display}: {failures.Count} failure(s); executed copy: {DisplayPath(outputPath)}");
         return new NotebookResult(display, outputPath, total, jobCells.Count, executed, failures, seconds);
     }
 
@@ -81,7 +87,8 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
 
         int? running = null;
         var cellClock = Stopwatch.StartNew();   // also times the worker's start-up, before the first cell
-        var limit = options.CellTimeout;
+        // Start-up (runtime, compiler warm-up) is not a cell's fault: it gets at least StartupTimeout.
+        var limit = options.CellTimeout > StartupTimeout ? options.CellTimeout : StartupTimeout;
         Task<string?>? pending = null;
         while (true)
         {
@@ -130,6 +137,7 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
             {
                 case WorkerEvent.KindStart:
                     running = report.Cell;
+                    limit = options.CellTimeout;
                     cellClock.Restart();
                     break;
                 case WorkerEvent.KindOutputs:
@@ -149,8 +157,28 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
         return (executed, failures);
     }
 
-    private void Report(int cell, int total, string status, TimeSpan elapsed, string? detail) =>
+    private void Report(int cell, int total, string status, TimeSpan elapsed, string? detail)
+    {
+        ReportSkippedBefore(cell);
         progress.WriteLine($"  cell {cell}/{total}  {status,-7} {elapsed.TotalSeconds,6:0.0} s{(detail is null ? "" : "  " + detail)}");
+    }
+
+    /// <summary>Skipped cells are listed where they sit in the notebook, between the cells that ran.</summary>
+    private void ReportSkippedBefore(int cell)
+    {
+        while (_skipped.Count > 0 && _skipped.Peek().Key < cell)
+        {
+            var (number, reason) = _skipped.Dequeue();
+            progress.WriteLine($"  cell {number}/{_total}  skipped ({reason})");
+        }
+    }
+
+    /// <summary>A path relative to the current folder when it is inside it, else the full path.</summary>
+    public static string DisplayPath(string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(path) : relative;
+    }
 
     /// <summary>"line 3, column 5: CS0103: …" — what a reader needs to find the problem.</summary>
     public static string? Describe(CellFailure? failure)

@@ -140,13 +140,14 @@ internal sealed class NuGetRestorer
         return (process.ExitCode, stdout + stderr.Result);
     }
 
-    /// <summary>NuGet's error lines (NU1101 "unable to find package" and friends), without duplicates.</summary>
+    /// <summary>NuGet's error lines ("error NU1102: Unable to find package …"), without the project path or duplicates.</summary>
     private static string ErrorLines(string log)
     {
         var errors = log.Split('\n')
             .Select(l => l.Trim())
-            .Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))
-            .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\s*\[[^\]]*restore\.csproj[^\]]*\]$", ""))
+            .Select(l => l.IndexOf(": error ", StringComparison.Ordinal) is var at and >= 0 ? l[(at + 2)..] : null)
+            .OfType<string>()
+            .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\s*\[[^\]]*\]$", ""))
             .Distinct()
             .ToList();
         return errors.Count > 0 ? string.Join(Environment.NewLine, errors) : log.Trim();

@@ -20,6 +20,7 @@ internal static class WorkerProcess
         Console.SetError(new CellConsoleWriter(() => session.Current, "stderr"));
         Console.SetIn(TextReader.Null);
         Directory.SetCurrentDirectory(Path.GetDirectoryName(job.NotebookPath)!);
+        await session.StartAsync();
 
         foreach (var cell in job.Cells)
         {
