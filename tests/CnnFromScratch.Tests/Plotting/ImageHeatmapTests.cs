@@ -4,7 +4,7 @@ using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Tests.Plotting;
 
-public sealed class FeatureMapHeatmapTests
+public sealed class ImageHeatmapTests
 {
     /// <summary>The first trace and the layout the chart's HTML sends to the browser.</summary>
     private static (JsonElement Trace, JsonElement Layout) Parse(XPlot.Plotly.PlotlyChart chart)
@@ -23,7 +23,7 @@ public sealed class FeatureMapHeatmapTests
     public void A_signed_map_gets_limits_symmetric_about_zero_and_white_in_the_middle()
     {
         var map = Tensor.From(new float[,] { { -1, 0, 3 }, { 0, 2, 0 } });
-        var (trace, layout) = Parse(FeatureMapHeatmap.Plot(map, "edges"));
+        var (trace, layout) = Parse(ImageHeatmap.Plot(map, "edges"));
         Assert.Equal(-3, trace.GetProperty("zmin").GetDouble());
         Assert.Equal(3, trace.GetProperty("zmax").GetDouble());
         Assert.Equal("rgb(255,255,255)", trace.GetProperty("colorscale")[1][1].GetString());
@@ -37,7 +37,7 @@ public sealed class FeatureMapHeatmapTests
     [Fact]
     public void A_non_negative_map_is_drawn_as_dark_ink_on_white()
     {
-        var (trace, _) = Parse(FeatureMapHeatmap.Plot(new Tensor(1, 1, 2, 2).Fill(0.5f), "blur"));
+        var (trace, _) = Parse(ImageHeatmap.Plot(new Tensor(1, 1, 2, 2).Fill(0.5f), "blur"));
         Assert.Equal(0, trace.GetProperty("zmin").GetDouble());
         Assert.Equal(0.5, trace.GetProperty("zmax").GetDouble());
         Assert.Equal("rgb(255,255,255)", trace.GetProperty("colorscale")[0][1].GetString());
@@ -49,7 +49,7 @@ public sealed class FeatureMapHeatmapTests
     {
         var maps = new Tensor(2, 3, 2, 2);
         maps[1, 2, 1, 0] = 7;
-        var (trace, _) = Parse(FeatureMapHeatmap.Plot(maps, sample: 1, channel: 2, "map"));
+        var (trace, _) = Parse(ImageHeatmap.Plot(maps, sample: 1, channel: 2, "map"));
         Assert.Equal(7, trace.GetProperty("z")[1][0].GetDouble());
     }
 
@@ -57,7 +57,7 @@ public sealed class FeatureMapHeatmapTests
     public void A_batch_or_a_wrong_index_is_rejected_with_a_message_that_says_what_to_do()
     {
         var maps = new Tensor(2, 3, 4, 4);
-        Assert.Contains("Plot(maps, sample, channel, title)", Assert.Throws<ArgumentException>(() => FeatureMapHeatmap.Plot(maps, "x")).Message);
-        Assert.Contains("3 channels", Assert.Throws<ArgumentOutOfRangeException>(() => FeatureMapHeatmap.Plot(maps, 0, 3, "x")).Message);
+        Assert.Contains("Plot(maps, sample, channel, title)", Assert.Throws<ArgumentException>(() => ImageHeatmap.Plot(maps, "x")).Message);
+        Assert.Contains("3 channels", Assert.Throws<ArgumentOutOfRangeException>(() => ImageHeatmap.Plot(maps, 0, 3, "x")).Message);
     }
 }
