@@ -54,7 +54,7 @@ public static class DatasetSummary
         return new DataFrame(
             new StringDataFrameColumn("dataset", datasets.Select(d => d.Name)),
             new Int32DataFrameColumn("images", datasets.Select(d => d.Count)),
-            new StringDataFrameColumn("image shape", datasets.Select(d => Tensors.Shapes.Format(d.ImageShape))),
+            new StringDataFrameColumn("image shape", datasets.Select(d => Tensors.TensorShape.Format(d.ImageShape))),
             new DoubleDataFrameColumn("mean", mean),
             new DoubleDataFrameColumn("std", std),
             new DoubleDataFrameColumn("min", min),

@@ -40,12 +40,12 @@ public sealed class IdxArray
         long count = 1;
         foreach (int d in dimensions)
         {
-            if (d < 0) throw new ArgumentException($"Dimensions {Shapes.Format(dimensions)} include a negative size.", nameof(dimensions));
+            if (d < 0) throw new ArgumentException($"Dimensions {TensorShape.Format(dimensions)} include a negative size.", nameof(dimensions));
             count *= d;
         }
         if (count != values.Length)
             throw new ArgumentException(
-                $"Dimensions {Shapes.Format(dimensions)} hold {count} elements, but {values.Length} values were given.", nameof(values));
+                $"Dimensions {TensorShape.Format(dimensions)} hold {count} elements, but {values.Length} values were given.", nameof(values));
         return new IdxArray(type, values, (int[])dimensions.Clone());
     }
 
@@ -78,5 +78,5 @@ public sealed class IdxArray
             $"IDX files hold byte, sbyte, short, int, float or double elements, not {t.Name}.");
 
     /// <summary>The element type and dimensions, e.g. "IDX UnsignedByte 60000×28×28".</summary>
-    public override string ToString() => $"IDX {ElementType} {Shapes.Format(_dimensions)}";
+    public override string ToString() => $"IDX {ElementType} {TensorShape.Format(_dimensions)}";
 }

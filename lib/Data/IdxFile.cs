@@ -120,13 +120,13 @@ public static class IdxFile
                 dimensions[d] = (int)size;
                 count *= size;
                 if (count > Array.MaxLength)
-                    throw Bad(source, $"the dimensions {Shapes.Format(dimensions[..(d + 1)])}… hold more elements than one array can; the header is probably corrupt.");
+                    throw Bad(source, $"the dimensions {TensorShape.Format(dimensions[..(d + 1)])}… hold more elements than one array can; the header is probably corrupt.");
             }
 
             int elementSize = IdxArray.ElementSize(type);
             long payloadLength = count * elementSize;
             long expectedTotal = headerLength + payloadLength;
-            string promise = $"the header promises {Shapes.Format(dimensions)} = {count} elements of {elementSize} byte{(elementSize == 1 ? "" : "s")}, " +
+            string promise = $"the header promises {TensorShape.Format(dimensions)} = {count} elements of {elementSize} byte{(elementSize == 1 ? "" : "s")}, " +
                              $"so {what} should be {expectedTotal} bytes long";
             if (payloadLength > Array.MaxLength)
                 throw Bad(source, $"{promise}, more than one array can hold; the header is probably corrupt.");

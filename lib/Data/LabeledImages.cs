@@ -19,7 +19,7 @@ public sealed class LabeledImages
         ArgumentNullException.ThrowIfNull(classNames);
         if (images.Rank != 4)
             throw new ArgumentException(
-                $"Images must be N×C×H×W, but got {Shapes.Format(images.Shape)}. A single grey image batch of N×H×W needs .Reshape(N, 1, H, W).",
+                $"Images must be N×C×H×W, but got {TensorShape.Format(images.Shape)}. A single grey image batch of N×H×W needs .Reshape(N, 1, H, W).",
                 nameof(images));
         if (images.Dim(0) != labels.Count)
             throw new ArgumentException($"{name}: {images.Dim(0)} images but {labels.Count} labels; every image needs exactly one label.", nameof(labels));
@@ -143,5 +143,5 @@ public sealed class LabeledImages
     }
 
     /// <summary>For example "MNIST sample (train): 8000 images of 1×28×28, 10 classes".</summary>
-    public override string ToString() => $"{Name}: {Count} images of {Shapes.Format(ImageShape)}, {ClassCount} classes";
+    public override string ToString() => $"{Name}: {Count} images of {TensorShape.Format(ImageShape)}, {ClassCount} classes";
 }

@@ -21,7 +21,7 @@ public static class Normalization
             3 => [d[0], 1, d[1], d[2]],
             4 => [d[0], d[1], d[2], d[3]],
             _ => throw new ArgumentException(
-                $"Images must be N×H×W or N×C×H×W, but the IDX array is {Shapes.Format(d)}. Is this a label file?", nameof(images)),
+                $"Images must be N×H×W or N×C×H×W, but the IDX array is {TensorShape.Format(d)}. Is this a label file?", nameof(images)),
         };
         var pixels = images.As<byte>();
         var data = new float[pixels.Length];

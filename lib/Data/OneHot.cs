@@ -31,7 +31,7 @@ public static class OneHot
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Rank != 2)
-            throw new ArgumentException($"Expected an N×K tensor, but got {Shapes.Format(rows.Shape)}.", nameof(rows));
+            throw new ArgumentException($"Expected an N×K tensor, but got {TensorShape.Format(rows.Shape)}.", nameof(rows));
         int n = rows.Dim(0), k = rows.Dim(1);
         var labels = new int[n];
         for (int i = 0; i < n; i++)

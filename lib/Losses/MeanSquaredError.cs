@@ -26,7 +26,7 @@ public sealed class MeanSquaredError : ILoss
         ArgumentNullException.ThrowIfNull(target);
         if (!target.SameShape(prediction))
             throw new ArgumentException(
-                $"Mean squared error got predictions {Shapes.Format(prediction.Shape)} but targets {Shapes.Format(target.Shape)}; " +
+                $"Mean squared error got predictions {TensorShape.Format(prediction.Shape)} but targets {TensorShape.Format(target.Shape)}; " +
                 "they must have the same shape. Check the last layer's output size and the batch size of the targets.",
                 nameof(target));
 

@@ -79,13 +79,13 @@ public sealed class SoftmaxCrossEntropy : ILoss
     {
         if (logits.Rank != 2)
             throw new ArgumentException(
-                $"Softmax cross-entropy expects logits of shape N×K (one row of class scores per sample) but got {Shapes.Format(logits.Shape)}. " +
+                $"Softmax cross-entropy expects logits of shape N×K (one row of class scores per sample) but got {TensorShape.Format(logits.Shape)}. " +
                 "Put a Flatten and a Dense layer with K outputs before the loss.", nameof(logits));
         if (logits.Dim(0) == 0)
             throw new ArgumentException("The batch is empty (N = 0): the mean loss over no samples is undefined.", nameof(logits));
         if (!target.SameShape(logits))
             throw new ArgumentException(
-                $"Softmax cross-entropy got logits {Shapes.Format(logits.Shape)} but targets {Shapes.Format(target.Shape)}; they must have the same shape N×K. " +
+                $"Softmax cross-entropy got logits {TensorShape.Format(logits.Shape)} but targets {TensorShape.Format(target.Shape)}; they must have the same shape N×K. " +
                 (target.Rank == 1
                     ? "The targets look like class labels: one-hot encode them into N×K rows first."
                     : "Check the number of classes K of the last layer and of the one-hot targets, and that both have the same batch size N."),

@@ -13,7 +13,7 @@ public static class ImageHeatmap
         ArgumentNullException.ThrowIfNull(image);
         if (!(image.Rank == 2 || (image.Rank == 3 && image.Dim(0) == 1)))
             throw new ArgumentException(
-                $"A heatmap shows one grey image, H×W or 1×H×W, but got {Tensors.Shapes.Format(image.Shape)}. " +
+                $"A heatmap shows one grey image, H×W or 1×H×W, but got {Tensors.TensorShape.Format(image.Shape)}. " +
                 "For a batch, pick one image first, e.g. data.Image(0).", nameof(image));
         int h = image.Dim(-2), w = image.Dim(-1);
         var rows = new float[h][];

@@ -34,7 +34,7 @@ public sealed class MiniBatches
         ArgumentNullException.ThrowIfNull(random);
         if (inputs.Dim(0) != targets.Dim(0))
             throw new ArgumentException(
-                $"The inputs hold {inputs.Dim(0)} samples ({Shapes.Format(inputs.Shape)}) but the targets hold {targets.Dim(0)} ({Shapes.Format(targets.Shape)}); " +
+                $"The inputs hold {inputs.Dim(0)} samples ({TensorShape.Format(inputs.Shape)}) but the targets hold {targets.Dim(0)} ({TensorShape.Format(targets.Shape)}); " +
                 "every sample needs exactly one target row.", nameof(targets));
         if (inputs.Dim(0) == 0)
             throw new ArgumentException("The data set is empty (N = 0).", nameof(inputs));

@@ -31,7 +31,7 @@ public sealed class Sequential
         ArgumentNullException.ThrowIfNull(layers);
         if (inputShape.Length == 0 || inputShape.Any(d => d <= 0))
             throw new ArgumentException(
-                $"The input shape {Shapes.Format(inputShape)} must list the positive size of each dimension of one sample, without the batch size, e.g. [1, 28, 28] for MNIST.",
+                $"The input shape {TensorShape.Format(inputShape)} must list the positive size of each dimension of one sample, without the batch size, e.g. [1, 28, 28] for MNIST.",
                 nameof(inputShape));
         if (layers.Length == 0)
             throw new ArgumentException("A model needs at least one layer.", nameof(layers));
@@ -51,7 +51,7 @@ public sealed class Sequential
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
                 throw new ArgumentException(
-                    $"Layer {k} ({layer.Name}) cannot take the per-sample shape {Shapes.Format(shape)} that it receives from {source}: {e.Message}",
+                    $"Layer {k} ({layer.Name}) cannot take the per-sample shape {TensorShape.Format(shape)} that it receives from {source}: {e.Message}",
                     nameof(layers), e);
             }
             _outputShapes[k] = shape;
@@ -146,11 +146,11 @@ public sealed class Sequential
     public string Summary()
     {
         var rows = new List<string[]> { new[] { "#", "layer", "output shape", "parameters" } };
-        rows.Add(new[] { "", "input", Shapes.Format(_inputShape), "" });
+        rows.Add(new[] { "", "input", TensorShape.Format(_inputShape), "" });
         for (int k = 0; k < _layers.Length; k++)
         {
             int count = _layers[k].Parameters.Sum(p => p.Value.Length);
-            rows.Add(new[] { k.ToString(CultureInfo.InvariantCulture), _layers[k].Name, Shapes.Format(_outputShapes[k]), count.ToString("N0", CultureInfo.InvariantCulture) });
+            rows.Add(new[] { k.ToString(CultureInfo.InvariantCulture), _layers[k].Name, TensorShape.Format(_outputShapes[k]), count.ToString("N0", CultureInfo.InvariantCulture) });
         }
         int[] widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var sb = new StringBuilder();
@@ -160,7 +160,7 @@ public sealed class Sequential
             sb.Append(line.TrimEnd()).Append('\n');
         }
         sb.Append(string.Create(CultureInfo.InvariantCulture,
-            $"Total: {ParameterCount:N0} trainable parameters in {_layers.Length} layers; output shape per sample {Shapes.Format(OutputShape)}."));
+            $"Total: {ParameterCount:N0} trainable parameters in {_layers.Length} layers; output shape per sample {TensorShape.Format(OutputShape)}."));
         return sb.ToString();
     }
 
@@ -188,16 +188,16 @@ public sealed class Sequential
         string cause = what switch
         {
             _ when batch.Shape.SequenceEqual(sample) =>
-                $"This looks like one sample without the batch dimension: reshape it to 1×{Shapes.Format(sample)}.",
+                $"This looks like one sample without the batch dimension: reshape it to 1×{TensorShape.Format(sample)}.",
             _ when what.EndsWith("targets", StringComparison.Ordinal) && batch.Rank == 1 =>
                 "The targets look like class labels: one-hot encode them into rows of the model's output size.",
             _ when what.EndsWith("targets", StringComparison.Ordinal) =>
-                $"Each target row must match the model's output ({Shapes.Format(sample)} per sample): check the number of classes of the last layer and of the targets.",
+                $"Each target row must match the model's output ({TensorShape.Format(sample)} per sample): check the number of classes of the last layer and of the targets.",
             _ when batch.Rank >= 1 && batch.Dim(0) > 0 && batch.Length / batch.Dim(0) == perSample =>
-                $"Each sample has the right number of values ({perSample}) but the wrong layout: Reshape the batch to N×{Shapes.Format(sample)}.",
-            _ => $"The model was built for samples of shape {Shapes.Format(sample)}: check the data, or the input shape given to the Sequential constructor.",
+                $"Each sample has the right number of values ({perSample}) but the wrong layout: Reshape the batch to N×{TensorShape.Format(sample)}.",
+            _ => $"The model was built for samples of shape {TensorShape.Format(sample)}: check the data, or the input shape given to the Sequential constructor.",
         };
-        throw new ShapeMismatchException($"Sequential model ({what})", "N×" + Shapes.Format(sample), batch.Shape, cause);
+        throw new ShapeMismatchException($"Sequential model ({what})", "N×" + TensorShape.Format(sample), batch.Shape, cause);
     }
 
     // Runs the model over consecutive rows, copying each batch into buffers reused across batches.

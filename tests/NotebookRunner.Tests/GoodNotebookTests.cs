@@ -37,7 +37,7 @@ public sealed class GoodNotebookTests(GoodRunFixture run) : IClassFixture<GoodRu
     {
         Assert.True(run.Result.ExitCode == 0, run.Result.Log);
         Assert.True(run.SolutionsResult.ExitCode == 0, run.SolutionsResult.Log);
-        Assert.Equal(5, Default.Summary["notebooks"]!.AsArray().Count);
+        Assert.Equal(6, Default.Summary["notebooks"]!.AsArray().Count);
         Assert.Single(run.Solutions.Summary["notebooks"]!.AsArray());
         foreach (var summary in new[] { Default.Summary, run.Both.Summary, run.Solutions.Summary })
         {
@@ -60,7 +60,7 @@ public sealed class GoodNotebookTests(GoodRunFixture run) : IClassFixture<GoodRu
         Assert.Matches(@"cell 3/7  ok +\d+\.\d s", run.Result.Stdout);
         Assert.Contains("cell 3/9  skipped (skip-execution)", run.Result.Stdout);
         Assert.Matches(@"good/tags\.ipynb +default +9 +4 +0 +\d+\.\d", run.Result.Stdout);
-        Assert.Contains("5 notebooks (default): 5 passed, 0 failed", run.Result.Stdout);
+        Assert.Contains("6 notebooks (default): 6 passed, 0 failed", run.Result.Stdout);
         Assert.Contains("1 notebook (default): 1 passed, 0 failed", run.SolutionsResult.Stdout);
         Assert.Contains("1 notebook (solutions): 1 passed, 0 failed", run.SolutionsResult.Stdout);
     }
@@ -71,6 +71,19 @@ public sealed class GoodNotebookTests(GoodRunFixture run) : IClassFixture<GoodRu
         var text = StreamText(Default.Cell("magics.ipynb", 2));
         Assert.Contains("json {\"a\":1}", text);
         Assert.Contains("version 13.0.0.0", text);
+    }
+
+    [Fact]
+    public void The_course_set_up_cell_restores_XPlot_and_DataFrame_and_its_chart_formatter_renders_plotly_html()
+    {
+        Assert.Contains("Installed packages: XPlot.Plotly 4.1.0, Microsoft.Data.Analysis 0.23.1", StreamText(Default.Cell("course-setup.ipynb", 2)));
+        var chart = Outputs(Default.Cell("course-setup.ipynb", 3)).Single();
+        Assert.Contains("Plotly.newPlot", Text(chart["data"]!["text/html"]));
+        Assert.Contains("\"Loss\"", Text(chart["data"]!["text/html"]));
+        var frame = Outputs(Default.Cell("course-setup.ipynb", 4)).Single();
+        Assert.Equal("execute_result", frame["output_type"]!.GetValue<string>());
+        Assert.Contains("DataFrame", Text(frame["data"]!["text/plain"]));
+        Assert.Contains("Shape: [ 3 ]", Text(Outputs(Default.Cell("course-setup.ipynb", 5)).Single()["data"]!["text/plain"]));
     }
 
     [Fact]
