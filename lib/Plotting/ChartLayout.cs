@@ -42,5 +42,12 @@ public static class ChartLayout
     }
 
     /// <summary>The chart of <paramref name="traces"/> drawn with <paramref name="layout"/>.</summary>
-    public static PlotlyChart Plot(IEnumerable<Trace> traces, Layout.Layout layout) => Chart.Plot(traces, layout);
+    public static PlotlyChart Plot(IEnumerable<Trace> traces, Layout.Layout layout)
+    {
+        var chart = Chart.Plot(traces, layout);
+        // The chart's <div> has a size of its own (900×500 unless told); a taller layout would be clipped at the bottom.
+        if (layout.ShouldSerializewidth()) chart.Width = (int)layout.width;
+        if (layout.ShouldSerializeheight()) chart.Height = (int)layout.height;
+        return chart;
+    }
 }

@@ -45,6 +45,19 @@ public sealed class ImageHeatmapTests
     }
 
     [Fact]
+    public void A_small_map_keeps_a_readable_plot_area_and_the_chart_box_is_as_large_as_the_layout()
+    {
+        var chart = ImageHeatmap.Plot(new Tensor(12, 12).Fill(1f), "pooled");
+        var (_, layout) = Parse(chart);
+        double plotHeight = layout.GetProperty("height").GetDouble()
+                            - layout.GetProperty("margin").GetProperty("t").GetDouble() - layout.GetProperty("margin").GetProperty("b").GetDouble();
+        Assert.True(plotHeight >= 240, $"plot area only {plotHeight} px high");
+        // The <div> the chart is drawn in must not clip the layout.
+        Assert.Equal((int)layout.GetProperty("height").GetDouble(), chart.Height);
+        Assert.Equal((int)layout.GetProperty("width").GetDouble(), chart.Width);
+    }
+
+    [Fact]
     public void A_channel_of_a_batch_is_picked_by_sample_and_channel()
     {
         var maps = new Tensor(2, 3, 2, 2);
