@@ -53,7 +53,8 @@ public static class FcBackpropExercises
                 ("f(x) = x0² + 3·x0·x1 at (1, 2), gradient (8, 3) by hand", v => v[0] * v[0] + 3 * v[0] * v[1], [1, 2], 1e-3),
                 ("f(x) = Σ x_i·sin(x_i)", v => v.Sum(t => t * Math.Sin(t)), [0.5, -1.25, 2, 0.125], 1e-3),
                 ("f(x) = log Σ exp(x_i) (its gradient is the softmax)", v => Math.Log(v.Sum(Math.Exp)), [1, -0.5, 2.25, 0, -3], 1e-3),
-                ("f(x) = x0·x1·x2 with a large ε = 0.01", v => v[0] * v[1] * v[2], [1.5, -2, 0.75], 1e-2),
+                // Curved in x0 and x2 (a product x0·x1·x2 is linear in each x_i, so even a one-sided difference is exact there).
+                ("f(x) = x0²·x1 + x2³ with a large ε = 0.01", v => v[0] * v[0] * v[1] + v[2] * v[2] * v[2], [1.5, -2, 0.75], 1e-2),
                 ("f(x) = ½‖σ(x) − t‖², t = (1, 0, 1)", v => SigmoidSquaredError(v, [1, 0, 1]), [-2, 0.5, 1.375], 1e-3),
             };
             foreach (var (name, f, x, epsilon) in cases)

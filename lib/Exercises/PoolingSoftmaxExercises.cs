@@ -48,7 +48,7 @@ public static class PoolingSoftmaxExercises
 
     /// <summary>
     /// Checks <paramref name="softmax"/>(z) for rows of an N×K tensor against <see cref="Softmax"/>: the hand example
-    /// [1, 2, 3], the same logits shifted to [1000, 1001, 1002] and to [−1000, −1001, −1002] (a naive softmax
+    /// [1, 2, 3], the same logits shifted to [1000, 1001, 1002] and to [−1000, −999, −998] (a naive softmax
     /// yields NaN there), a batch whose rows live at very different scales, and random logits.
     /// Prints ✅/⏳/❌ and never throws.
     /// </summary>

@@ -136,6 +136,28 @@ public sealed class FcBackpropExercisesTests
     }
 
     [Fact]
+    public void Numerical_gradient_check_catches_a_one_sided_difference_on_the_large_epsilon_case_alone()
+    {
+        // Central differences everywhere except where ε = 0.01: the chapter says that case shows the one-sided error.
+        ExerciseResult r = FcBackpropExercises.CheckNumericalGradient((f, x, e) =>
+        {
+            if (e < 1e-2) return NumericalGradient(f, x, e);
+            double f0 = f(x);
+            var g = new double[x.Length];
+            for (int i = 0; i < x.Length; i++)
+            {
+                double original = x[i];
+                x[i] = original + e;
+                g[i] = (f(x) - f0) / e;
+                x[i] = original;
+            }
+            return g;
+        });
+        Assert.Equal(ExerciseStatus.Failed, r.Status);
+        Assert.Contains("large ε = 0.01", r.Message);
+    }
+
+    [Fact]
     public void Numerical_gradient_check_rejects_a_gradient_that_leaves_x_nudged()
     {
         ExerciseResult r = FcBackpropExercises.CheckNumericalGradient((f, x, e) =>
