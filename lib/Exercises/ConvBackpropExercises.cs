@@ -33,7 +33,7 @@ public static class ConvBackpropExercises
                 Tensor? da = dInput(delta.Clone(), w.Clone());
                 string daHint = da is not null && da.SameShape(expectedDa) && Close(da, FullCorrelate(delta, w))
                     ? "you forgot to rotate the kernel by 180°: sliding the padded δ over W itself pairs each δ with the wrong weight. " +
-                      "Use ∂J/∂a = pad(δ, k − 1) ⋆ rot180(W)."
+                      "Use ∂J/∂a = pad(δ, k − 1) ⊛ rot180(W)."
                     : "∂J/∂a[i,j] = Σ_pq δ[i−p, j−q]·W[p,q] over the (p,q) whose δ index is inside δ; equivalently pad δ with k − 1 zeros " +
                       "on every side and cross-correlate it with rot180(W). The result has the input's shape.";
                 c.Close($"∂J/∂a ({name})", expectedDa, da, hint: daHint);

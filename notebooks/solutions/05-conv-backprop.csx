@@ -12,7 +12,7 @@ Tensor ConvWeightGradient(Tensor a, Tensor delta)
     return dW;
 }
 
-// ∂J/∂a = pad(δ, k − 1) ⋆ rot180(W): slide the rotated kernel over δ padded with k − 1 zeros on every side
+// ∂J/∂a = pad(δ, k − 1) ⊛ rot180(W): slide the rotated kernel over δ padded with k − 1 zeros on every side
 Tensor ConvInputGradient(Tensor delta, Tensor w)
 {
     int k = w.Dim(0);
