@@ -42,7 +42,7 @@ public static class ImageHeatmap
         };
         // The plot area gets `size` pixels for the longer side, so small maps (a 5×5 kernel, a 12×12 pooled map) stay
         // readable; the margins hold the title, the axis titles and the colour bar.
-        const int left = 60, right = 100, top = 60, bottom = 60;
+        const int left = 60, right = 100, top = 80, bottom = 60;
         int size = Math.Clamp(16 * Math.Max(h, w), 240, 420);
         var layout = ChartLayout.ForImage(title, "column j", "row i", size * w / Math.Max(h, w) + left + right, size * h / Math.Max(h, w) + top + bottom);
         layout.margin = new Margin { l = left, r = right, t = top, b = bottom };
