@@ -48,13 +48,13 @@ public sealed class ExerciseCheck
         _cases++;
         if (actual is null) Fail($"{what}: your code returned null.", hint);
         if (!expected.SameShape(actual!))
-            Fail($"{what}: expected shape {Shapes.Format(expected.Shape)} but got {Shapes.Format(actual!.Shape)}.", hint);
+            Fail($"{what}: expected shape {TensorShape.Format(expected.Shape)} but got {TensorShape.Format(actual!.Shape)}.", hint);
         for (int i = 0; i < expected.Length; i++)
         {
             float e = expected.Data[i], a = actual!.Data[i];
             if (!(MathF.Abs(e - a) <= tolerance * MathF.Max(1f, MathF.Abs(e))))
                 Fail(string.Create(CultureInfo.InvariantCulture,
-                    $"{what}: at {Shapes.FormatIndex(expected.Shape, i)} expected {e:0.#####} but got {a:0.#####}."), hint);
+                    $"{what}: at {TensorShape.FormatIndex(expected.Shape, i)} expected {e:0.#####} but got {a:0.#####}."), hint);
         }
     }
 

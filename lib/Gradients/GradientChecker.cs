@@ -7,7 +7,7 @@ namespace CnnFromScratch.Gradients;
 /// Checks a backward pass against central differences:
 /// ∂J/∂x ≈ (J(x + ε) − J(x − ε)) / 2ε, with J accumulated in float64.
 /// </summary>
-public static class GradientChecker
+public static partial class GradientChecker
 {
     /// <summary>The step ε used unless another is given. Large enough that float32 rounding stays small beside it.</summary>
     public const double DefaultEpsilon = 1e-3;
@@ -45,7 +45,7 @@ public static class GradientChecker
     {
         if (!analytic.SameShape(variable))
             throw new ArgumentException(
-                $"The gradient of '{target}' has shape {Shapes.Format(analytic.Shape)} but the variable has shape {Shapes.Format(variable.Shape)}; they must match.");
+                $"The gradient of '{target}' has shape {TensorShape.Format(analytic.Shape)} but the variable has shape {TensorShape.Format(variable.Shape)}; they must match.");
         double[] numerical = NumericalGradient(loss, variable, epsilon);
         return Compare(target, analytic.Data.Select(v => (double)v).ToArray(), numerical, variable.Shape, threshold);
     }
@@ -64,7 +64,7 @@ public static class GradientChecker
             maxN = Math.Max(maxN, Math.Abs(numerical[i]));
         }
         double relative = maxDiff / Math.Max(1e-8, maxA + maxN);
-        return new GradientCheckResult(target, relative, threshold, target + Shapes.FormatIndex(shape, worst),
+        return new GradientCheckResult(target, relative, threshold, target + TensorShape.FormatIndex(shape, worst),
             analytic.Count == 0 ? 0 : analytic[worst], numerical.Count == 0 ? 0 : numerical[worst]);
     }
 

@@ -18,10 +18,10 @@ internal readonly record struct ConvGeometry(
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weights);
         if (input.Rank != 4)
-            throw new ArgumentException($"The input must be N×C×H×W; got {Shapes.Format(input.Shape)}.", nameof(input));
+            throw new ArgumentException($"The input must be N×C×H×W; got {TensorShape.Format(input.Shape)}.", nameof(input));
         if (weights.Rank != 4 || weights.Dim(2) != weights.Dim(3) || weights.Dim(1) != input.Dim(1))
             throw new ArgumentException(
-                $"The weights must be outChannels×{input.Dim(1)}×k×k (square kernels, one slice per input channel); got {Shapes.Format(weights.Shape)}.",
+                $"The weights must be outChannels×{input.Dim(1)}×k×k (square kernels, one slice per input channel); got {TensorShape.Format(weights.Shape)}.",
                 nameof(weights));
         int k = weights.Dim(2);
         return new ConvGeometry(input.Dim(0), input.Dim(1), input.Dim(2), input.Dim(3), weights.Dim(0), k, stride, padding,
@@ -33,7 +33,7 @@ internal readonly record struct ConvGeometry(
     {
         ArgumentNullException.ThrowIfNull(bias, name);
         if (bias.Rank != 1 || bias.Length != OutChannels)
-            throw new ArgumentException($"The bias must have {OutChannels} elements (one per output channel); got {Shapes.Format(bias.Shape)}.", name);
+            throw new ArgumentException($"The bias must have {OutChannels} elements (one per output channel); got {TensorShape.Format(bias.Shape)}.", name);
     }
 
     /// <summary>The given output buffer after checking its shape, or a new one.</summary>
@@ -60,7 +60,7 @@ internal readonly record struct ConvGeometry(
     {
         if (t is null) return new Tensor(a, b, c, d);
         if (t.Rank != 4 || t.Dim(0) != a || t.Dim(1) != b || t.Dim(2) != c || t.Dim(3) != d)
-            throw new ArgumentException($"{name} must have shape {a}×{b}×{c}×{d}; got {Shapes.Format(t.Shape)}.", name);
+            throw new ArgumentException($"{name} must have shape {a}×{b}×{c}×{d}; got {TensorShape.Format(t.Shape)}.", name);
         return t;
     }
 }

@@ -146,7 +146,7 @@ public static partial class Convolution
         RequireImages(delta, nameof(delta));
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
         if (height < (delta.Dim(2) - 1) * stride + 1 || width < (delta.Dim(3) - 1) * stride + 1)
-            throw new ArgumentException($"{height}×{width} is too small to hold {Shapes.Format(delta.Shape)} dilated by stride {stride}.");
+            throw new ArgumentException($"{height}×{width} is too small to hold {TensorShape.Format(delta.Shape)} dilated by stride {stride}.");
         var dilated = new Tensor(delta.Dim(0), delta.Dim(1), height, width);
         for (int n = 0; n < delta.Dim(0); n++)
             for (int c = 0; c < delta.Dim(1); c++)
@@ -159,6 +159,6 @@ public static partial class Convolution
     private static void RequireImages(Tensor t, string name)
     {
         ArgumentNullException.ThrowIfNull(t, name);
-        if (t.Rank != 4) throw new ArgumentException($"{name} must be a rank-4 tensor (N×C×H×W or O×C×k×k); got {Shapes.Format(t.Shape)}.", name);
+        if (t.Rank != 4) throw new ArgumentException($"{name} must be a rank-4 tensor (N×C×H×W or O×C×k×k); got {TensorShape.Format(t.Shape)}.", name);
     }
 }

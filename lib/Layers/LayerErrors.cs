@@ -16,8 +16,8 @@ internal static class LayerErrors
         ArgumentNullException.ThrowIfNull(dOutput);
         if (!dOutput.SameShape(output))
             throw new ArgumentException(
-                $"{layer}: Backward got ∂J/∂output of shape {Shapes.Format(dOutput.Shape)}, but the last Forward returned " +
-                $"{Shapes.Format(output.Shape)}. Pass the gradient of this layer's own output (same shape as its output).",
+                $"{layer}: Backward got ∂J/∂output of shape {TensorShape.Format(dOutput.Shape)}, but the last Forward returned " +
+                $"{TensorShape.Format(output.Shape)}. Pass the gradient of this layer's own output (same shape as its output).",
                 nameof(dOutput));
     }
 

@@ -26,5 +26,5 @@ public sealed class Parameter
     public void ZeroGradient() => Gradient.Fill(0f);
 
     /// <inheritdoc />
-    public override string ToString() => $"{Name} {Shapes.Format(Value.Shape)}";
+    public override string ToString() => $"{Name} {TensorShape.Format(Value.Shape)}";
 }

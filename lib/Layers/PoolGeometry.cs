@@ -12,7 +12,7 @@ internal readonly record struct PoolGeometry(int Batch, int Channels, int Height
     public static PoolGeometry Of(IReadOnlyList<int> inputShape, int window, int stride)
     {
         if (inputShape.Count != 4)
-            throw new ArgumentException($"Pooling takes images N×C×H×W; got {Shapes.Format(inputShape)}.", nameof(inputShape));
+            throw new ArgumentException($"Pooling takes images N×C×H×W; got {TensorShape.Format(inputShape)}.", nameof(inputShape));
         return new PoolGeometry(inputShape[0], inputShape[1], inputShape[2], inputShape[3], window, stride,
             ConvArithmetic.OutputSize(inputShape[2], window, stride), ConvArithmetic.OutputSize(inputShape[3], window, stride));
     }
@@ -30,7 +30,7 @@ internal readonly record struct PoolGeometry(int Batch, int Channels, int Height
     {
         if (t is null) return new Tensor(Batch, Channels, h, w);
         if (t.Rank != 4 || t.Dim(0) != Batch || t.Dim(1) != Channels || t.Dim(2) != h || t.Dim(3) != w)
-            throw new ArgumentException($"{name} must have shape {Batch}×{Channels}×{h}×{w}; got {Shapes.Format(t.Shape)}.", name);
+            throw new ArgumentException($"{name} must have shape {Batch}×{Channels}×{h}×{w}; got {TensorShape.Format(t.Shape)}.", name);
         return t;
     }
 }

@@ -10,7 +10,7 @@ public sealed class ShapeMismatchException : ArgumentException
 {
     /// <summary>Creates the exception; <paramref name="expected"/> is written as the reader should read it, e.g. "N×1×28×28".</summary>
     public ShapeMismatchException(string layer, string expected, IReadOnlyList<int> actual, string likelyCause)
-        : base($"{layer} expected input of shape {expected} but got {Shapes.Format(actual)}. {likelyCause}")
+        : base($"{layer} expected input of shape {expected} but got {TensorShape.Format(actual)}. {likelyCause}")
     {
         Layer = layer;
         Expected = expected;

@@ -39,7 +39,7 @@ public sealed class Tensor
         int count = ElementCount(_shape);
         if (count != data.Length)
             throw new ArgumentException(
-                $"A tensor of shape {Shapes.Format(_shape)} holds {count} elements, but the array has {data.Length}. " +
+                $"A tensor of shape {TensorShape.Format(_shape)} holds {count} elements, but the array has {data.Length}. " +
                 "Check the shape, or the array you passed.", nameof(data));
         Data = data;
     }
@@ -83,13 +83,13 @@ public sealed class Tensor
     {
         if (index.Length != _shape.Length)
             throw new IndexOutOfRangeException(
-                $"This tensor has shape {Shapes.Format(_shape)} (rank {_shape.Length}) but was indexed with {index.Length} indices.");
+                $"This tensor has shape {TensorShape.Format(_shape)} (rank {_shape.Length}) but was indexed with {index.Length} indices.");
         int offset = 0;
         for (int d = 0; d < index.Length; d++)
         {
             if ((uint)index[d] >= (uint)_shape[d])
                 throw new IndexOutOfRangeException(
-                    $"Index {index[d]} is outside dimension {d} of size {_shape[d]} (shape {Shapes.Format(_shape)}).");
+                    $"Index {index[d]} is outside dimension {d} of size {_shape[d]} (shape {TensorShape.Format(_shape)}).");
             offset = offset * _shape[d] + index[d];
         }
         return offset;
@@ -120,12 +120,12 @@ public sealed class Tensor
             for (int d = 0; d < resolved.Length; d++) if (d != inferred) known *= resolved[d];
             if (known <= 0 || Length % known != 0)
                 throw new ArgumentException(
-                    $"Cannot reshape {Shapes.Format(_shape)} ({Length} elements) to {Shapes.Format(shape)}: {Length} is not a multiple of {known}.");
+                    $"Cannot reshape {TensorShape.Format(_shape)} ({Length} elements) to {TensorShape.Format(shape)}: {Length} is not a multiple of {known}.");
             resolved[inferred] = Length / known;
         }
         if (ElementCount(CheckedShape(resolved)) != Length)
             throw new ArgumentException(
-                $"Cannot reshape {Shapes.Format(_shape)} ({Length} elements) to {Shapes.Format(resolved)} ({ElementCount(resolved)} elements).");
+                $"Cannot reshape {TensorShape.Format(_shape)} ({Length} elements) to {TensorShape.Format(resolved)} ({ElementCount(resolved)} elements).");
         return new Tensor(Data, resolved);
     }
 
@@ -145,7 +145,7 @@ public sealed class Tensor
     public void CopyFrom(Tensor source)
     {
         if (source.Length != Length)
-            throw new ArgumentException($"Cannot copy {Shapes.Format(source._shape)} into {Shapes.Format(_shape)}.");
+            throw new ArgumentException($"Cannot copy {TensorShape.Format(source._shape)} into {TensorShape.Format(_shape)}.");
         source.Data.AsSpan().CopyTo(Data);
     }
 
@@ -248,7 +248,7 @@ public sealed class Tensor
     {
         if (!SameShape(other))
             throw new ArgumentException(
-                $"Cannot {operation} tensors of shapes {Shapes.Format(_shape)} and {Shapes.Format(other._shape)}: the shapes must be equal.");
+                $"Cannot {operation} tensors of shapes {TensorShape.Format(_shape)} and {TensorShape.Format(other._shape)}: the shapes must be equal.");
     }
 
     private static Tensor Zip(Tensor a, Tensor b, string operation, Func<float, float, float> f)
@@ -266,7 +266,7 @@ public sealed class Tensor
             throw new ArgumentException("A tensor needs at least one dimension.", nameof(shape));
         foreach (int d in shape)
             if (d < 0)
-                throw new ArgumentException($"Shape {Shapes.Format(shape)} has a negative dimension.", nameof(shape));
+                throw new ArgumentException($"Shape {TensorShape.Format(shape)} has a negative dimension.", nameof(shape));
         return (int[])shape.Clone();
     }
 
@@ -275,7 +275,7 @@ public sealed class Tensor
         long count = 1;
         foreach (int d in shape) count *= d;
         if (count > Array.MaxLength)
-            throw new ArgumentException($"Shape {Shapes.Format(shape)} has {count} elements, more than one array can hold.");
+            throw new ArgumentException($"Shape {TensorShape.Format(shape)} has {count} elements, more than one array can hold.");
         return (int)count;
     }
 }

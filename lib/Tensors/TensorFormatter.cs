@@ -12,7 +12,7 @@ internal static class TensorFormatter
     public static string Format(Tensor t)
     {
         var sb = new StringBuilder();
-        sb.Append("Tensor ").Append(Shapes.Format(t.Shape)).Append('\n');
+        sb.Append("Tensor ").Append(TensorShape.Format(t.Shape)).Append('\n');
         Append(sb, t, 0, 0, 1);
         return sb.ToString();
     }

@@ -1,0 +1,63 @@
+using System.Globalization;
+using CnnFromScratch.Layers;
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Optimizers;
+
+/// <summary>
+/// Gradient descent with momentum: v ← βv + ∂J/∂θ, then θ ← θ − ηv, with one velocity v per parameter (starting at 0).
+/// </summary>
+/// <remarks>
+/// This is the form PyTorch uses. The source article on multi-channel CNNs shows its momentum code only as a
+/// screenshot; the other common form, v ← βv + η∂J/∂θ and θ ← θ − v, takes exactly the same steps while η is constant
+/// and differs only when a schedule changes η (here a new η applies at once to the whole velocity).
+/// </remarks>
+public sealed class Momentum : IOptimizer
+{
+    private readonly Dictionary<Parameter, Tensor> _velocity = new();
+    private float _learningRate;
+
+    /// <summary>Creates the optimizer with learning rate η and momentum β (the fraction of the previous velocity kept).</summary>
+    public Momentum(float learningRate, float beta = 0.9f)
+    {
+        _learningRate = OptimizerArguments.LearningRate(learningRate);
+        Beta = OptimizerArguments.Beta(beta, nameof(beta));
+    }
+
+    /// <summary>The momentum β in [0, 1); β = 0 is plain SGD.</summary>
+    public float Beta { get; }
+
+    /// <inheritdoc />
+    public string Name => string.Create(CultureInfo.InvariantCulture, $"Momentum(η={LearningRate}, β={Beta})");
+
+    /// <inheritdoc />
+    public float LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = OptimizerArguments.LearningRate(value, nameof(value));
+    }
+
+    /// <inheritdoc />
+    public void Step(IReadOnlyList<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        float eta = _learningRate, beta = Beta;
+        for (int p = 0; p < parameters.Count; p++)
+        {
+            Parameter parameter = parameters[p];
+            // One velocity per parameter, allocated the first time it is seen.
+            if (!_velocity.TryGetValue(parameter, out Tensor? velocity))
+            {
+                velocity = new Tensor(parameter.Value.Shape.ToArray());
+                _velocity.Add(parameter, velocity);
+            }
+            Span<float> theta = parameter.Value.AsSpan(), v = velocity.AsSpan();
+            ReadOnlySpan<float> g = parameter.Gradient.AsSpan();
+            for (int i = 0; i < theta.Length; i++)
+            {
+                v[i] = beta * v[i] + g[i];   // v ← βv + g
+                theta[i] -= eta * v[i];      // θ ← θ − ηv
+            }
+        }
+    }
+}

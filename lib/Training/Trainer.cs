@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using CnnFromScratch.Layers;
+using CnnFromScratch.Losses;
+using CnnFromScratch.Optimizers;
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Training;
+
+/// <summary>The mini-batch training loop.</summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Trains <paramref name="model"/> for <see cref="TrainingOptions.Epochs"/> epochs. For every mini-batch:
+    /// zero the gradients, forward pass, loss, backward pass, optimizer step. Returns one <see cref="EpochResult"/> per epoch.
+    /// </summary>
+    /// <param name="model">The network; its parameters are updated in place.</param>
+    /// <param name="loss">The loss J, e.g. <see cref="SoftmaxCrossEntropy"/> on the model's logits.</param>
+    /// <param name="optimizer">Updates the parameters; <see cref="TrainingOptions.OnBatch"/> and <see cref="TrainingOptions.OnEpoch"/> may change its learning rate.</param>
+    /// <param name="inputs">Training inputs, N × the model's input shape.</param>
+    /// <param name="targets">Training targets, N × the model's output shape (one-hot rows for classification).</param>
+    /// <param name="options">Epochs, batch size, shuffle seed, optional validation set and callbacks.</param>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public static TrainingHistory Fit(Sequential model, ILoss loss, IOptimizer optimizer, Tensor inputs, Tensor targets, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(model, inputs, targets, options);
+
+        var batches = new MiniBatches(inputs, targets, options.BatchSize, options.Seed);
+        IReadOnlyList<Parameter> parameters = model.Parameters;
+        var history = new TrainingHistory();
+        int step = 0;
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            if (options.Shuffle) batches.Shuffle();
+            double lossSum = 0;
+            int seen = 0, correct = 0;
+            for (int b = 0; b < batches.Count; b++)
+            {
+                (Tensor x, Tensor y) = batches.Batch(b);
+                model.ZeroGradients();
+                Tensor output = model.Forward(x);
+                double batchLoss = loss.Forward(output, y);
+                if (!double.IsFinite(batchLoss))
+                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, optimizer.LearningRate);
+                correct += Classification.CountCorrect(output, y);
+                model.Backward(loss.Backward());
+                optimizer.Step(parameters);
+
+                int size = x.Dim(0);
+                seen += size;
+                lossSum += batchLoss * size; // weight by size: the last batch may be smaller
+                step++;
+                options.OnBatch?.Invoke(new BatchProgress(epoch, b + 1, batches.Count, step, batchLoss, (double)correct / seen));
+            }
+
+            double? validationLoss = null, validationAccuracy = null;
+            if (options.ValidationInputs is not null)
+            {
+                var (vl, va) = model.Evaluate(loss, options.ValidationInputs, options.ValidationTargets!, options.BatchSize);
+                (validationLoss, validationAccuracy) = (vl, va);
+            }
+            var result = new EpochResult(epoch, lossSum / seen, (double)correct / seen, validationLoss, validationAccuracy,
+                Stopwatch.GetElapsedTime(started).TotalSeconds);
+            history.Add(result);
+            options.OnEpoch?.Invoke(result);
+        }
+        return history;
+    }
+
+    private static void Validate(Sequential model, Tensor inputs, Tensor targets, TrainingOptions options)
+    {
+        if (options.Epochs < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "TrainingOptions.Epochs must be at least 1.");
+        if (options.BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "TrainingOptions.BatchSize must be at least 1 (typical values: 32 to 128).");
+        if (inputs.Dim(0) == 0)
+            throw new ArgumentException("The training set is empty (N = 0).", nameof(inputs));
+        Sequential.RequireSamples(inputs, model.InputShape, "inputs");
+        model.RequireTargets(inputs, targets);
+
+        if ((options.ValidationInputs is null) != (options.ValidationTargets is null))
+            throw new ArgumentException(
+                "Give both TrainingOptions.ValidationInputs and ValidationTargets, or neither.", nameof(options));
+        if (options.ValidationInputs is not null)
+        {
+            if (options.ValidationInputs.Dim(0) == 0)
+                throw new ArgumentException("The validation set is empty (N = 0): leave ValidationInputs unset instead.", nameof(options));
+            Sequential.RequireSamples(options.ValidationInputs, model.InputShape, "validation inputs");
+            model.RequireTargets(options.ValidationInputs, options.ValidationTargets!, "validation targets");
+        }
+    }
+}

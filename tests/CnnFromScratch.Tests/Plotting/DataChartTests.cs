@@ -1,0 +1,76 @@
+using System.Text.Json;
+using CnnFromScratch.Data;
+using CnnFromScratch.Plotting;
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Tests.Plotting;
+
+public sealed class DataChartTests
+{
+    private static readonly LabeledImages Sample = MnistSample.Load().Test.Take(30);
+
+    /// <summary>The Plotly layout the chart's HTML sends to the browser.</summary>
+    private static JsonElement LayoutOf(XPlot.Plotly.PlotlyChart chart)
+    {
+        string js = chart.GetPlottingJS();
+        int start = js.IndexOf("var layout = ", StringComparison.Ordinal) + "var layout = ".Length;
+        int end = js.IndexOf(";", start, StringComparison.Ordinal);
+        return JsonDocument.Parse(js[start..end]).RootElement;
+    }
+
+    private static void AssertTitled(XPlot.Plotly.PlotlyChart chart, string title, string xTitle, string yTitle)
+    {
+        var layout = LayoutOf(chart);
+        Assert.Contains(title, layout.GetProperty("title").GetString());
+        Assert.Equal(xTitle, layout.GetProperty("xaxis").GetProperty("title").GetString());
+        Assert.Equal(yTitle, layout.GetProperty("yaxis").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public void DigitGrid_draws_every_image_with_its_label_as_caption()
+    {
+        var chart = DigitGrid.Plot(Sample, count: 12, columns: 4);
+        AssertTitled(chart, "12 images with their labels", "pixel column", "pixel row");
+        var captions = LayoutOf(chart).GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()).ToArray();
+        Assert.Equal(Sample.Labels.Take(12).Select(l => l.ToString()), captions);
+        Assert.Contains("\"reversed\"", chart.GetPlottingJS());
+    }
+
+    [Fact]
+    public void DigitGrid_with_predictions_marks_the_wrong_ones()
+    {
+        var predictions = Sample.Labels.Select((l, i) => i == 1 ? (l + 1) % 10 : l).ToArray();
+        var chart = DigitGrid.Plot(Sample, count: 3, predictions: predictions);
+        var captions = LayoutOf(chart).GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()).ToArray();
+        Assert.Equal($"{Sample.Labels[0]} → {Sample.Labels[0]}", captions[0]);
+        Assert.Equal($"{Sample.Labels[1]} → {predictions[1]} ✗", captions[1]);
+    }
+
+    [Fact]
+    public void ClassHistogram_has_one_bar_series_per_dataset()
+    {
+        var (train, test) = MnistSample.Load();
+        var chart = ClassHistogram.Plot(train, test);
+        AssertTitled(chart, "Images per class", "class", "number of images");
+        string js = chart.GetPlottingJS();
+        Assert.Contains("\"type\":\"bar\"", js.Replace(" ", ""));
+        Assert.Contains("[801,902,793,826,784,690,811,856,755,782]", js.Replace(" ", ""));
+    }
+
+    [Fact]
+    public void ImageHeatmap_shows_one_image_titled_with_its_label_and_rejects_a_batch()
+    {
+        var chart = ImageHeatmap.Plot(Sample, 0);
+        AssertTitled(chart, $"label {Sample.Labels[0]}", "column", "row");
+        Assert.Contains("\"type\":\"heatmap\"", chart.GetPlottingJS().Replace(" ", ""));
+        var e = Assert.Throws<ArgumentException>(() => ImageHeatmap.Plot(Sample.Images));
+        Assert.Contains("data.Image(0)", e.Message);
+    }
+
+    [Fact]
+    public void ChartLayout_refuses_a_chart_without_axis_labels()
+    {
+        Assert.Throws<ArgumentException>(() => ChartLayout.Create("title", "", "y"));
+        Assert.NotNull(ImageHeatmap.Plot(new Tensor(28, 28)).GetHtml());
+    }
+}
