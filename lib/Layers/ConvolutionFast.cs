@@ -129,7 +129,7 @@ public static partial class Convolution
             RunAndForget();
         }
 
-        protected override void Process(int start, int end)
+        protected override void Process(int chunk, int start, int end)
         {
             if (_backward) BackwardSamples(start, end);
             else ForwardSamples(start, end);

@@ -62,7 +62,7 @@ public static partial class MaxPooling
             finally { (_x, _z, _argmax) = ([], [], []); }
         }
 
-        protected override void Process(int start, int end)
+        protected override void Process(int chunk, int start, int end)
         {
             PoolGeometry g = _g;
             int inPlane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
