@@ -10,6 +10,7 @@ namespace CnnFromScratch.Layers;
 /// </summary>
 public sealed class Conv2d : ILayer
 {
+    private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _input;  // x, all Backward needs besides W
     private Tensor? _output;
     private Tensor? _dInput;
@@ -64,7 +65,7 @@ public sealed class Conv2d : ILayer
     public Implementation Implementation { get; set; }
 
     /// <inheritdoc />
-    public string Name => $"Conv2d({InChannels}→{OutChannels}, {KernelSize}×{KernelSize}, stride {Stride}, padding {Padding})";
+    public string Name => _name ??= $"Conv2d({InChannels}→{OutChannels}, {KernelSize}×{KernelSize}, stride {Stride}, padding {Padding})";
 
     /// <inheritdoc />
     public IReadOnlyList<Parameter> Parameters { get; }

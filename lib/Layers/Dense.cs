@@ -9,6 +9,7 @@ namespace CnnFromScratch.Layers;
 /// </summary>
 public sealed class Dense : ILayer
 {
+    private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _input;   // x, cached by Forward for ∂J/∂W
     private Tensor? _output;
     private Tensor? _dInput;
@@ -39,7 +40,7 @@ public sealed class Dense : ILayer
     public Parameter Bias { get; }
 
     /// <inheritdoc />
-    public string Name => $"Dense({Inputs}→{Outputs})";
+    public string Name => _name ??= $"Dense({Inputs}→{Outputs})";
 
     /// <inheritdoc />
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -98,8 +99,9 @@ public sealed class Dense : ILayer
 
     private void RequireFeatures(IReadOnlyList<int> shape, bool perSample)
     {
-        string expected = perSample ? $"{Inputs} (one vector of {Inputs} features)" : $"N×{Inputs}";
         int featureAxis = perSample ? 0 : 1;
+        if (shape.Count == featureAxis + 1 && shape[featureAxis] == Inputs) return; // checked on every batch: no message unless it fails
+        string expected = perSample ? $"{Inputs} (one vector of {Inputs} features)" : $"N×{Inputs}";
         if (shape.Count != featureAxis + 1)
         {
             string cause = shape.Count > featureAxis + 1
