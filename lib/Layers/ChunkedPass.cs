@@ -19,11 +19,14 @@ internal abstract class ChunkedPass
     /// <summary>The number of chunks of the current call.</summary>
     protected int Chunks => _chunks;
 
-    /// <summary>Processes items 0..<paramref name="items"/>−1 in <see cref="Chunks"/> chunks, in parallel when there are several.</summary>
-    protected void Run(int items)
+    /// <summary>
+    /// Processes items 0..<paramref name="items"/>−1 in <see cref="Chunks"/> chunks, in parallel when there are several.
+    /// <paramref name="maxChunks"/> 1 runs everything on the caller (work too small to be worth waking another core).
+    /// </summary>
+    protected void Run(int items, int maxChunks = MaxChunks)
     {
         _items = items;
-        _chunks = Math.Min(items, MaxChunks);
+        _chunks = Math.Min(items, Math.Clamp(maxChunks, 1, MaxChunks));
         WorkerPool.Run(this, _chunks);
     }
 

@@ -8,6 +8,7 @@ public static partial class Convolution
     [ThreadStatic] private static float[]? t_columns;
     [ThreadStatic] private static float[]? t_dColumns;
     [ThreadStatic] private static float[]? t_padded;
+    [ThreadStatic] private static float[]? t_wideDelta;
     [ThreadStatic] private static FastPass? t_pass;
 
     /// <summary>
@@ -46,11 +47,18 @@ public static partial class Convolution
         Tensor input, Tensor weights, Tensor dOutput, int stride, int padding, Tensor dInput, Tensor dWeights, Tensor dBias)
     {
         ArgumentNullException.ThrowIfNull(dInput);
+        BackwardFastCore(input, weights, dOutput, stride, padding, dInput, dWeights, dBias);
+    }
+
+    /// <summary>The fast backward pass; a null <paramref name="dInput"/> skips ∂J/∂x (see <see cref="IInputGradientOptional"/>).</summary>
+    internal static void BackwardFastCore(
+        Tensor input, Tensor weights, Tensor dOutput, int stride, int padding, Tensor? dInput, Tensor dWeights, Tensor dBias)
+    {
         ArgumentNullException.ThrowIfNull(dWeights);
         ArgumentNullException.ThrowIfNull(dBias);
         var g = ConvGeometry.Of(input, weights, stride, padding);
         g.RequireDOutput(dOutput);
-        g.DInput(dInput);
+        if (dInput is not null) g.DInput(dInput);
         g.DWeights(dWeights);
         g.DBias(dBias);
         (t_pass ??= new FastPass()).Backward(g, input, weights, dOutput, dInput, dWeights, dBias);
@@ -134,7 +142,7 @@ public static partial class Convolution
     /// <summary>One fast forward or backward call, over the samples of the batch.</summary>
     private sealed class FastPass : ChunkedPass
     {
-        private bool _backward, _direct;
+        private bool _backward, _direct, _inputGradient;
         private ConvGeometry _g;
         private float[] _input = [], _weights = [], _bias = [], _output = [], _dOutput = [], _dInput = [];
         private float[] _rotated = [];   // rot180(W), channels swapped, for the direct ∂J/∂x
@@ -146,13 +154,14 @@ public static partial class Convolution
             RunAndForget();
         }
 
-        public void Backward(in ConvGeometry g, Tensor input, Tensor weights, Tensor dOutput, Tensor dInput, Tensor dWeights, Tensor dBias)
+        public void Backward(in ConvGeometry g, Tensor input, Tensor weights, Tensor dOutput, Tensor? dInput, Tensor dWeights, Tensor dBias)
         {
-            (_backward, _g, _input, _weights, _dOutput, _dInput) = (true, g, input.Data, weights.Data, dOutput.Data, dInput.Data);
+            (_backward, _g, _input, _weights, _dOutput) = (true, g, input.Data, weights.Data, dOutput.Data);
+            (_inputGradient, _dInput) = dInput is null ? (false, []) : (true, dInput.Data);
             _direct = g.Stride == 1 && g.Padding <= g.Kernel - 1;
             int wCount = g.OutChannels * g.PatchSize, perChunk = wCount + g.OutChannels;
             if (_partials.Length < ChunkedPass.MaxChunks * perChunk) _partials = new float[ChunkedPass.MaxChunks * perChunk];
-            if (_direct)
+            if (_direct && _inputGradient)
             {
                 if (_rotated.Length != wCount) _rotated = new float[wCount];
                 RotateAndSwap(weights.Data, g.OutChannels, g.InChannels, g.Kernel, _rotated);
@@ -224,7 +233,7 @@ public static partial class Convolution
             {
                 ReadOnlySpan<float> delta = _dOutput.AsSpan(n * outSize, outSize);
                 ReadOnlySpan<float> x = _input.AsSpan(n * inSize, inSize);
-                Span<float> dx = _dInput.AsSpan(n * inSize, inSize);
+                Span<float> dx = _inputGradient ? _dInput.AsSpan(n * inSize, inSize) : [];
                 // ∂J/∂b += Σ δ
                 for (int o = 0; o < g.OutChannels; o++) db[o] += Simd.Sum(delta.Slice(o * g.OutPixels, g.OutPixels));
                 if (_direct) BackwardDirect(g, x, delta, dx, dW);
@@ -242,7 +251,9 @@ public static partial class Convolution
                 x = padded;
             }
             // ∂J/∂W += x̃ ⋆ δ
-            DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW);
+            Span<float> wideDelta = Buffers.Scratch(ref t_wideDelta, g.OutChannels * g.OutHeight * pw);
+            DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, wideDelta);
+            if (!_inputGradient) return;
             // ∂J/∂x = pad_{k−1−p}(δ) ⋆ rot180(W), input and output channels swapped.
             int q = k - 1 - p, dh = g.OutHeight + 2 * q, dw = g.OutWidth + 2 * q;
             ReadOnlySpan<float> paddedDelta = delta;
@@ -262,6 +273,7 @@ public static partial class Convolution
             // ∂J/∂W += δ_n · X_nᵀ
             Im2Col(x, g, columns);
             Gemm.MultiplyTransposedAdd(delta, columns, dW, g.OutChannels, g.OutPixels, g.PatchSize);
+            if (!_inputGradient) return;
             // ∂J/∂X_n = Wᵀ · δ_n (Wᵀ read in place: row stride 1, column stride C·k·k), then back onto the pixels.
             dColumns.Clear();
             Gemm.MultiplyAdd(_weights, 1, g.PatchSize, delta, dColumns, g.PatchSize, g.OutChannels, g.OutPixels);

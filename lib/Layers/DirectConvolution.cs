@@ -60,44 +60,46 @@ internal static class DirectConvolution
 
     /// <summary>
     /// dW (O×C×k×k) += Σ_i Σ_j δ[o, i, j] · x[c, i+u, j+v] for one sample: x is C×H×W (padded), δ is O×OH×OW.
+    /// <paramref name="wideDelta"/> is scratch of O·OH·W floats.
     /// </summary>
+    /// <remarks>
+    /// δ is first copied into rows as wide as the input, with zeros in the k−1 extra columns. Then, for every (o, c, u, v),
+    /// the sum over the OH×OW window is one contiguous dot product: the input plane read from offset u·W + v against the wide δ,
+    /// OH·W − (k−1) long, and the zero columns cancel the terms that wrap around into the next row. That trades k−1 wasted
+    /// columns per row for long SIMD loops with no per-row overhead; four shifts v share each load of δ.
+    /// </remarks>
     public static void AddWeightGradient(ReadOnlySpan<float> x, int channels, int height, int width,
-        ReadOnlySpan<float> delta, int outChannels, int k, Span<float> dW)
+        ReadOnlySpan<float> delta, int outChannels, int k, Span<float> dW, Span<float> wideDelta)
     {
-        int oh = height - k + 1, ow = width - k + 1;
-        _ = x[channels * height * width - 1];
+        int oh = height - k + 1, ow = width - k + 1, plane = height * width, length = (oh - 1) * width + ow;
+        _ = x[channels * plane - 1];
         _ = delta[outChannels * oh * ow - 1];
         _ = dW[outChannels * channels * k * k - 1];
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float dr = ref MemoryMarshal.GetReference(delta);
-        int vectorColumns = Vector256.IsHardwareAccelerated ? ow / Lanes * Lanes : 0;
+        wideDelta = wideDelta[..(outChannels * oh * width)];
         for (int o = 0; o < outChannels; o++)
+            for (int i = 0; i < oh; i++)
+            {
+                Span<float> row = wideDelta.Slice((o * oh + i) * width, width);
+                delta.Slice((o * oh + i) * ow, ow).CopyTo(row);
+                row[ow..].Clear();
+            }
+        for (int o = 0; o < outChannels; o++)
+        {
+            ReadOnlySpan<float> d = wideDelta.Slice(o * oh * width, length);
             for (int c = 0; c < channels; c++)
                 for (int u = 0; u < k; u++)
-                    for (int v = 0; v < k; v++)
+                {
+                    ReadOnlySpan<float> xu = x.Slice(c * plane + u * width, length + k - 1);
+                    Span<float> dWu = dW.Slice(((o * channels + c) * k + u) * k, k);
+                    int v = 0;
+                    for (; v + 4 <= k; v += 4)
                     {
-                        // The dot product of the δ plane with the input window shifted by (u, v).
-                        Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero;
-                        float sum = 0;
-                        for (int i = 0; i < oh; i++)
-                        {
-                            ref float dRow = ref Unsafe.Add(ref dr, (o * oh + i) * ow);
-                            ref float xRow = ref Unsafe.Add(ref xr, (c * height + i + u) * width + v);
-                            int j = 0;
-                            for (; j + 2 * Lanes <= vectorColumns; j += 2 * Lanes)
-                            {
-                                s0 = MulAdd(Vector256.LoadUnsafe(ref dRow, (nuint)j), Vector256.LoadUnsafe(ref xRow, (nuint)j), s0);
-                                s1 = MulAdd(Vector256.LoadUnsafe(ref dRow, (nuint)(j + Lanes)), Vector256.LoadUnsafe(ref xRow, (nuint)(j + Lanes)), s1);
-                            }
-                            if (j < vectorColumns)
-                            {
-                                s0 = MulAdd(Vector256.LoadUnsafe(ref dRow, (nuint)j), Vector256.LoadUnsafe(ref xRow, (nuint)j), s0);
-                                j += Lanes;
-                            }
-                            for (; j < ow; j++) sum += Unsafe.Add(ref dRow, j) * Unsafe.Add(ref xRow, j);
-                        }
-                        dW[((o * channels + c) * k + u) * k + v] += sum + Vector256.Sum(s0 + s1);
+                        var (s0, s1, s2, s3) = Simd.Dot4(d, xu[v..]);
+                        dWu[v] += s0; dWu[v + 1] += s1; dWu[v + 2] += s2; dWu[v + 3] += s3;
                     }
+                    for (; v < k; v++) dWu[v] += Simd.Dot(d, xu.Slice(v, length));
+                }
+        }
     }
 
     // Output row i of filters o and o+1, columns [j, j+24) (the last vectors slide left to end at ow: they rewrite equal values).
