@@ -70,12 +70,12 @@ internal static class LayerTimings
             {
                 model.ZeroGradients();
                 loss.Forward(model.Forward(images), targets);
-                model.Backward(loss.Backward());
+                model.AccumulateGradients(loss.Backward());
                 sgd.Step(model.Parameters);
             }));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Whole training step (zero gradients, forward, loss, backward, SGD) of the fast network: {step:F1} µs per batch of {n} = {n / step * 1e6:F0} images/s."));
+            $"Whole training step (zero gradients, forward, loss, AccumulateGradients, SGD) of the fast network: {step:F1} µs per batch of {n} = {n / step * 1e6:F0} images/s."));
         Console.WriteLine($"Load average after: {Machine.LoadAverage()}");
     }
 

@@ -29,8 +29,8 @@ internal static class Report
         Console.WriteLine($"Best of {s.Repeats} run{(s.Repeats == 1 ? "" : "s")} per side ({s}); load average now {loadAfter}:");
         Console.WriteLine();
         string torchName = bestTorch?.Framework ?? "PyTorch";
-        Console.WriteLine($"| {"",-34} | {torchName,14} | {"this library",14} | {"ratio",7} | {"target",8} |");
-        Console.WriteLine($"|{new string('-', 36)}|{new string('-', 16)}|{new string('-', 16)}|{new string('-', 9)}|{new string('-', 10)}|");
+        Console.WriteLine($"| {"",-34} | {torchName,18} | {"this library",18} | {"ratio",7} | {"target",8} |");
+        Console.WriteLine($"|{new string('-', 36)}|{new string('-', 20)}|{new string('-', 20)}|{new string('-', 9)}|{new string('-', 10)}|");
         Row("training images/s", bestTorch?.TrainImagesPerSecond, bestOurs.TrainImagesPerSecond, "N0", true, "≥ 3×");
         Row("inference images/s", bestTorch?.InferenceImagesPerSecond, bestOurs.InferenceImagesPerSecond, "N0", true, "≥ 3×");
         Row("test accuracy after training (%)", bestTorch?.TestAccuracy * 100, bestOurs.TestAccuracy * 100, "F2", false, "≥ −1 pt");
@@ -53,6 +53,6 @@ internal static class Report
     {
         string t = torch is double v ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
         string r = torch is not double tv ? "" : ratio ? $"{ours / tv:F2}×" : $"{ours - tv:+0.00;−0.00}";
-        Console.WriteLine($"| {name,-34} | {t,14} | {ours.ToString(format, CultureInfo.InvariantCulture),14} | {r,7} | {target,8} |");
+        Console.WriteLine($"| {name,-34} | {t,18} | {ours.ToString(format, CultureInfo.InvariantCulture),18} | {r,7} | {target,8} |");
     }
 }
