@@ -66,32 +66,64 @@ public static partial class MaxPooling
         {
             PoolGeometry g = _g;
             int inPlane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
+            if (_backward)
+            {
+                // ∂J/∂x: zero, then each δ goes to the input position its window's maximum came from.
+                _x.AsSpan(start * inPlane, (end - start) * inPlane).Clear();
+                for (int o = start * outPlane; o < end * outPlane; o++) _x[_argmax[o]] += _z[o];
+                return;
+            }
             for (int plane = start; plane < end; plane++)
             {
-                int inBase = plane * inPlane, outBase = plane * outPlane;
-                if (_backward)
-                {
-                    _x.AsSpan(inBase, inPlane).Clear();
-                    for (int o = outBase; o < outBase + outPlane; o++) _x[_argmax[o]] += _z[o];
-                    continue;
-                }
-                ReadOnlySpan<float> x = _x.AsSpan(inBase, inPlane);
-                for (int i = 0; i < g.OutHeight; i++)
-                    for (int j = 0; j < g.OutWidth; j++)
-                    {
-                        int best = i * g.Stride * g.Width + j * g.Stride;
-                        float max = x[best];
-                        for (int u = 0; u < g.Window; u++)
-                        {
-                            int row = (i * g.Stride + u) * g.Width + j * g.Stride;
-                            for (int v = 0; v < g.Window; v++)
-                                if (x[row + v] > max) (max, best) = (x[row + v], row + v);
-                        }
-                        int o = outBase + i * g.OutWidth + j;
-                        _z[o] = max;
-                        _argmax[o] = inBase + best;
-                    }
+                if (g.Window == 2 && g.Stride == 2) Forward2x2(g, plane * inPlane, plane * outPlane);
+                else ForwardAnyWindow(g, plane * inPlane, plane * outPlane);
             }
+        }
+
+        // The course network's 2×2 windows with stride 2, unrolled: the four candidates in row-major order, strict ">" so
+        // ties keep the first, as in the naive kernel.
+        private void Forward2x2(in PoolGeometry g, int inBase, int outBase)
+        {
+            int w = g.Width;
+            ReadOnlySpan<float> x = _x.AsSpan(inBase, g.Height * w);
+            Span<float> z = _z.AsSpan(outBase, g.OutHeight * g.OutWidth);
+            Span<int> argmax = _argmax.AsSpan(outBase, z.Length);
+            for (int i = 0; i < g.OutHeight; i++)
+            {
+                int top = 2 * i * w;
+                ReadOnlySpan<float> row0 = x.Slice(top, w), row1 = x.Slice(top + w, w);
+                for (int j = 0; j < g.OutWidth; j++)
+                {
+                    int c = 2 * j;
+                    float max = row0[c];
+                    int best = top + c;
+                    if (row0[c + 1] > max) (max, best) = (row0[c + 1], top + c + 1);
+                    if (row1[c] > max) (max, best) = (row1[c], top + w + c);
+                    if (row1[c + 1] > max) (max, best) = (row1[c + 1], top + w + c + 1);
+                    z[i * g.OutWidth + j] = max;
+                    argmax[i * g.OutWidth + j] = inBase + best;
+                }
+            }
+        }
+
+        private void ForwardAnyWindow(in PoolGeometry g, int inBase, int outBase)
+        {
+            ReadOnlySpan<float> x = _x.AsSpan(inBase, g.Height * g.Width);
+            for (int i = 0; i < g.OutHeight; i++)
+                for (int j = 0; j < g.OutWidth; j++)
+                {
+                    int best = i * g.Stride * g.Width + j * g.Stride;
+                    float max = x[best];
+                    for (int u = 0; u < g.Window; u++)
+                    {
+                        int row = (i * g.Stride + u) * g.Width + j * g.Stride;
+                        for (int v = 0; v < g.Window; v++)
+                            if (x[row + v] > max) (max, best) = (x[row + v], row + v);
+                    }
+                    int o = outBase + i * g.OutWidth + j;
+                    _z[o] = max;
+                    _argmax[o] = inBase + best;
+                }
         }
     }
 }

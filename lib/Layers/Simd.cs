@@ -111,6 +111,42 @@ internal static class Simd
         return (t0, t1, t2, t3);
     }
 
+    /// <summary>y = max(x, 0) element-wise (a NaN stays NaN, so a diverging network still shows in its loss).</summary>
+    public static void Relu(ReadOnlySpan<float> x, Span<float> y)
+    {
+        int n = x.Length;
+        y = y[..n];
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
+                Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v).StoreUnsafe(ref yr, (nuint)i);
+            }
+        for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) < 0f ? 0f : Unsafe.Add(ref xr, i);
+    }
+
+    /// <summary>d = g where a &gt; 0, else 0, element-wise: ReLU's backward pass, given its output a.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> g, Span<float> d)
+    {
+        int n = a.Length;
+        g = g[..n];
+        d = d[..n];
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float gr = ref MemoryMarshal.GetReference(g);
+        ref float dr = ref MemoryMarshal.GetReference(d);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+            {
+                var positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref ar, (nuint)i), Vector256<float>.Zero);
+                (Vector256.LoadUnsafe(ref gr, (nuint)i) & positive).StoreUnsafe(ref dr, (nuint)i);
+            }
+        for (; i < n; i++) Unsafe.Add(ref dr, i) = Unsafe.Add(ref ar, i) > 0f ? Unsafe.Add(ref gr, i) : 0f;
+    }
+
     /// <summary>The sum of the elements.</summary>
     public static float Sum(ReadOnlySpan<float> x)
     {
