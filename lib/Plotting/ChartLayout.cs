@@ -8,6 +8,14 @@ namespace CnnFromScratch.Plotting;
 /// </summary>
 public static class ChartLayout
 {
+    // Plotly's own "Greys" draws high values white and its "RdBu" has a grey middle; these keep 0 white.
+
+    /// <summary>White → black: a grey image as dark ink on white paper.</summary>
+    internal static readonly object[][] InkScale = [[0.0, "rgb(255,255,255)"], [1.0, "rgb(0,0,0)"]];
+
+    /// <summary>Blue → white → red, for values of both signs centred on 0.</summary>
+    internal static readonly object[][] DivergingScale = [[0.0, "rgb(33,102,172)"], [0.5, "rgb(255,255,255)"], [1.0, "rgb(178,24,43)"]];
+
     /// <summary>A layout with a title, axis titles and, when given, a size in pixels.</summary>
     public static Layout.Layout Create(string title, string xTitle, string yTitle, int? width = null, int? height = null)
     {

@@ -51,7 +51,7 @@ public static class DigitGrid
             });
         }
 
-        var heatmap = new Heatmap { z = z, colorscale = "Greys", showscale = false, zmin = 0, zmax = 1, hoverinfo = "z" };
+        var heatmap = new Heatmap { z = z, colorscale = ChartLayout.InkScale, showscale = false, zmin = 0, zmax = 1, hoverinfo = "z" };
         int pixel = Math.Clamp(720 / (cols * tileW), 2, 6);
         var layout = ChartLayout.ForImage(
             title ?? (predictions is null ? $"{data.Name}: {shown.Count} images with their labels" : $"{data.Name}: label → prediction"),

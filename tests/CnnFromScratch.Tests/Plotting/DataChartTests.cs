@@ -34,6 +34,8 @@ public sealed class DataChartTests
         var captions = LayoutOf(chart).GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()).ToArray();
         Assert.Equal(Sample.Labels.Take(12).Select(l => l.ToString()), captions);
         Assert.Contains("\"reversed\"", chart.GetPlottingJS());
+        // Dark ink on white: 0 (background) maps to white, 1 (stroke) to black.
+        Assert.Contains("[[0.0,\"rgb(255,255,255)\"],[1.0,\"rgb(0,0,0)\"]]", chart.GetPlottingJS().Replace(" ", ""));
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public sealed class DataChartTests
     public void ImageHeatmap_shows_one_image_titled_with_its_label_and_rejects_a_batch()
     {
         var chart = ImageHeatmap.Plot(Sample, 0);
-        AssertTitled(chart, $"label {Sample.Labels[0]}", "column", "row");
+        AssertTitled(chart, $"label {Sample.Labels[0]}", "column j", "row i");
         Assert.Contains("\"type\":\"heatmap\"", chart.GetPlottingJS().Replace(" ", ""));
         var e = Assert.Throws<ArgumentException>(() => ImageHeatmap.Plot(Sample.Images));
         Assert.Contains("data.Image(0)", e.Message);

@@ -1,0 +1,175 @@
+using CnnFromScratch.Exercises;
+using CnnFromScratch.Layers;
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Tests.Exercises;
+
+public sealed class PoolingSoftmaxExercisesTests
+{
+    // ---- max pooling forward ----
+
+    [Fact]
+    public void MaxPool_check_accepts_the_solution() =>
+        Assert.Equal(ExerciseStatus.Passed, PoolingSoftmaxExercises.CheckMaxPoolForward(MaxPoolSolution).Status);
+
+    [Fact]
+    public void MaxPool_check_reports_a_stub_as_not_done() =>
+        Assert.Equal(ExerciseStatus.NotDone, PoolingSoftmaxExercises.CheckMaxPoolForward((_, _, _) => throw new NotImplementedException()).Status);
+
+    [Fact]
+    public void MaxPool_check_rejects_a_window_that_moves_by_window_instead_of_stride()
+    {
+        ExerciseResult r = PoolingSoftmaxExercises.CheckMaxPoolForward((x, window, stride) => MaxPool(x, window, stride, stepByWindow: true));
+        Assert.Equal(ExerciseStatus.Failed, r.Status);
+        Assert.Contains("window 3 and stride 2", r.Message);
+    }
+
+    [Fact]
+    public void MaxPool_check_rejects_a_maximum_that_starts_at_zero()
+    {
+        ExerciseResult r = PoolingSoftmaxExercises.CheckMaxPoolForward((x, window, stride) => MaxPool(x, window, stride, start: 0f));
+        Assert.Equal(ExerciseStatus.Failed, r.Status);
+        Assert.Contains("not at 0", r.Message);
+    }
+
+    [Fact]
+    public void MaxPool_check_rejects_average_pooling() =>
+        Assert.Equal(ExerciseStatus.Failed,
+            PoolingSoftmaxExercises.CheckMaxPoolForward((x, window, stride) => new AvgPool2d(window, stride).Forward(x)).Status);
+
+    [Fact]
+    public void MaxPool_check_rejects_the_m_over_k_output_size()
+    {
+        // The source article's m/k size: right for 4×4 and window 2, wrong once the stride differs from the window.
+        ExerciseResult r = PoolingSoftmaxExercises.CheckMaxPoolForward((x, window, stride) => MaxPool(x, window, stride, sizeByDivision: true));
+        Assert.Equal(ExerciseStatus.Failed, r.Status);
+        Assert.Contains("expected shape", r.Message);
+    }
+
+    // ---- stable softmax ----
+
+    [Fact]
+    public void Softmax_check_accepts_the_solution() =>
+        Assert.Equal(ExerciseStatus.Passed, PoolingSoftmaxExercises.CheckStableSoftmax(StableSoftmaxSolution).Status);
+
+    [Fact]
+    public void Softmax_check_reports_a_stub_as_not_done() =>
+        Assert.Equal(ExerciseStatus.NotDone, PoolingSoftmaxExercises.CheckStableSoftmax(_ => throw new NotImplementedException()).Status);
+
+    [Fact]
+    public void Softmax_check_rejects_the_naive_formula_because_it_yields_NaN()
+    {
+        ExerciseResult r = PoolingSoftmaxExercises.CheckStableSoftmax(z => Softmax(z, shift: Shift.None));
+        Assert.Equal(ExerciseStatus.Failed, r.Status);
+        Assert.Contains("[1000, 1001, 1002]", r.Message);
+        Assert.Contains("NaN", r.Message);
+        Assert.Contains("subtract each row's maximum", r.Message);
+    }
+
+    [Fact]
+    public void Softmax_check_rejects_subtracting_the_maximum_of_the_whole_batch()
+    {
+        ExerciseResult r = PoolingSoftmaxExercises.CheckStableSoftmax(z => Softmax(z, shift: Shift.BatchMax));
+        Assert.Equal(ExerciseStatus.Failed, r.Status);
+        Assert.Contains("different scales", r.Message);
+    }
+
+    [Fact]
+    public void Softmax_check_rejects_normalising_over_the_whole_batch()
+    {
+        ExerciseResult r = PoolingSoftmaxExercises.CheckStableSoftmax(z => Softmax(z, shift: Shift.RowMax, normaliseOverBatch: true));
+        Assert.Equal(ExerciseStatus.Failed, r.Status);
+        Assert.Contains("different scales", r.Message);
+    }
+
+    // The notebook's solutions (notebooks/solutions/03-relu-pooling-softmax.csx), written out again here.
+    private static Tensor MaxPoolSolution(Tensor x, int window, int stride)
+    {
+        int n = x.Dim(0), channels = x.Dim(1), h = x.Dim(2), w = x.Dim(3);
+        int outH = ConvArithmetic.OutputSize(h, window, stride);
+        int outW = ConvArithmetic.OutputSize(w, window, stride);
+        var y = new Tensor(n, channels, outH, outW);
+        for (int s = 0; s < n; s++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < outH; i++)
+                    for (int j = 0; j < outW; j++)
+                    {
+                        float max = float.NegativeInfinity;
+                        for (int p = 0; p < window; p++)
+                            for (int q = 0; q < window; q++)
+                                max = MathF.Max(max, x[s, c, i * stride + p, j * stride + q]);
+                        y[s, c, i, j] = max;
+                    }
+        return y;
+    }
+
+    private static Tensor StableSoftmaxSolution(Tensor z)
+    {
+        int n = z.Dim(0), k = z.Dim(1);
+        var yHat = new Tensor(n, k);
+        for (int row = 0; row < n; row++)
+        {
+            float m = float.NegativeInfinity;
+            for (int j = 0; j < k; j++) m = MathF.Max(m, z[row, j]);
+            float sum = 0f;
+            for (int j = 0; j < k; j++)
+            {
+                yHat[row, j] = MathF.Exp(z[row, j] - m);
+                sum += yHat[row, j];
+            }
+            for (int j = 0; j < k; j++) yHat[row, j] /= sum;
+        }
+        return yHat;
+    }
+
+    // Plausible wrong answers, one switch each.
+    private static Tensor MaxPool(Tensor x, int window, int stride, bool stepByWindow = false, float start = float.NegativeInfinity, bool sizeByDivision = false)
+    {
+        int step = stepByWindow ? window : stride;
+        int n = x.Dim(0), channels = x.Dim(1), h = x.Dim(2), w = x.Dim(3);
+        int outH = sizeByDivision ? h / window : ConvArithmetic.OutputSize(h, window, step);
+        int outW = sizeByDivision ? w / window : ConvArithmetic.OutputSize(w, window, step);
+        var y = new Tensor(n, channels, outH, outW);
+        for (int s = 0; s < n; s++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < outH; i++)
+                    for (int j = 0; j < outW; j++)
+                    {
+                        float max = start;
+                        for (int p = 0; p < window; p++)
+                            for (int q = 0; q < window; q++)
+                                max = MathF.Max(max, x[s, c, i * step + p, j * step + q]);
+                        y[s, c, i, j] = max;
+                    }
+        return y;
+    }
+
+    private enum Shift { None, RowMax, BatchMax }
+
+    private static Tensor Softmax(Tensor z, Shift shift, bool normaliseOverBatch = false)
+    {
+        int n = z.Dim(0), k = z.Dim(1);
+        var yHat = new Tensor(n, k);
+        float batchMax = z.Max();
+        for (int row = 0; row < n; row++)
+        {
+            float m = 0f;
+            if (shift == Shift.BatchMax) m = batchMax;
+            if (shift == Shift.RowMax) { m = float.NegativeInfinity; for (int j = 0; j < k; j++) m = MathF.Max(m, z[row, j]); }
+            for (int j = 0; j < k; j++) yHat[row, j] = MathF.Exp(z[row, j] - m);
+        }
+        if (normaliseOverBatch)
+        {
+            float total = (float)yHat.Sum();
+            for (int i = 0; i < yHat.Length; i++) yHat.Data[i] /= total;
+            return yHat;
+        }
+        for (int row = 0; row < n; row++)
+        {
+            float sum = 0f;
+            for (int j = 0; j < k; j++) sum += yHat[row, j];
+            for (int j = 0; j < k; j++) yHat[row, j] /= sum;
+        }
+        return yHat;
+    }
+}

@@ -1,0 +1,120 @@
+using static NotebookRunner.Tests.ExecutedRun;
+
+namespace NotebookRunner.Tests;
+
+/// <summary>Runs Fixtures/bad once: each notebook fails in a known place, and all of them are run.</summary>
+public sealed class BadRunFixture
+{
+    public BadRunFixture()
+    {
+        OutputFolder = RunnerProcess.NewOutputFolder("bad");
+        Result = RunnerProcess.Run(RunnerProcess.RepositoryRoot, Path.Combine(RunnerProcess.Fixtures, "bad"), "--out", OutputFolder);
+        SolutionsResult = RunnerProcess.Run(RunnerProcess.RepositoryRoot,
+            Path.Combine(RunnerProcess.Fixtures, "bad", "mismatch.ipynb"), "--solutions", "--out", OutputFolder);
+        Default = new ExecutedRun(OutputFolder);
+        Solutions = new ExecutedRun(Path.Combine(OutputFolder, "solutions"));
+    }
+
+    public string OutputFolder { get; }
+    public RunResult Result { get; }
+    public RunResult SolutionsResult { get; }
+    public ExecutedRun Default { get; }
+    public ExecutedRun Solutions { get; }
+}
+
+public sealed class BadNotebookTests(BadRunFixture run) : IClassFixture<BadRunFixture>
+{
+    private ExecutedRun Default => run.Default;
+
+    private static (int? Cell, int? Line, int? Column, string Message) Failure(System.Text.Json.Nodes.JsonObject summary)
+    {
+        var f = summary["failures"]!.AsArray().Single()!;
+        return (f["cell"]?.GetValue<int>(), f["line"]?.GetValue<int>(), f["column"]?.GetValue<int>(), f["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Every_notebook_is_run_after_others_fail_and_the_exit_code_is_one()
+    {
+        Assert.True(run.Result.ExitCode == 1, run.Result.Log);
+        Assert.Equal(7, Default.Summary["notebooks"]!.AsArray().Count);
+        Assert.False(Default.Summary["passed"]!.GetValue<bool>());
+        Assert.Contains("7 notebooks (default): 1 passed, 6 failed", run.Result.Stdout);   // mismatch.ipynb is fine without --solutions
+    }
+
+    [Fact]
+    public void A_compile_error_is_reported_with_cell_line_and_column_and_stops_the_notebook()
+    {
+        var summary = Default.SummaryOf("compile-error.ipynb");
+        var (cell, line, column, message) = Failure(summary);
+        Assert.Equal((3, 2, 9), (cell, line, column));
+        Assert.StartsWith("CS0029: Cannot implicitly convert type 'string' to 'int'", message);
+        Assert.Equal(2, summary["cellsExecuted"]!.GetValue<int>());
+        var error = Outputs(Default.Cell("compile-error.ipynb", 3)).Single();
+        Assert.Equal("CompilationError", error["ename"]!.GetValue<string>());
+        Assert.Null(Default.Cell("compile-error.ipynb", 4)["execution_count"]);
+        Assert.Contains("compile-error.ipynb cell 3: line 2, column 9: CS0029", run.Result.Stdout);
+    }
+
+    [Fact]
+    public void A_runtime_exception_is_reported_with_its_message_and_the_line_in_the_cell()
+    {
+        var (cell, line, _, message) = Failure(Default.SummaryOf("runtime-error.ipynb"));
+        Assert.Equal((2, 3), (cell, line));
+        Assert.Contains("System.DivideByZeroException: Attempted to divide by zero.", message);
+        Assert.Contains("thrown in runtime-error.cell1.csx line 3", message);   // inside the method an earlier cell defined
+        var outputs = Outputs(Default.Cell("runtime-error.ipynb", 2)).ToList();
+        Assert.Equal("before\n", Text(outputs[0]["text"]));
+        Assert.Equal("DivideByZeroException", outputs[1]["ename"]!.GetValue<string>());
+        Assert.Empty(Outputs(Default.Cell("runtime-error.ipynb", 3)));
+    }
+
+    [Fact]
+    public void A_package_that_cannot_be_restored_fails_its_cell_with_the_restore_error()
+    {
+        var (cell, line, _, message) = Failure(Default.SummaryOf("restore-error.ipynb"));
+        Assert.Equal((2, 1), (cell, line));
+        Assert.Contains("Could not restore Newtonsoft.Json 999.0.0", message);
+        Assert.Contains("NU1102", message);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_JSON_is_rejected_with_the_position_of_the_problem()
+    {
+        var (cell, _, _, message) = Failure(Default.SummaryOf("invalid-json.ipynb"));
+        Assert.Null(cell);
+        Assert.Contains("is not valid JSON (line 1, byte 50)", message);
+        Assert.False(File.Exists(Path.Combine(run.OutputFolder, "invalid-json.ipynb")));
+    }
+
+    [Fact]
+    public void An_nbformat_3_notebook_is_rejected_with_how_to_upgrade_it()
+    {
+        var (_, _, _, message) = Failure(Default.SummaryOf("nbformat3.ipynb"));
+        Assert.Contains("is nbformat 3; the runner reads nbformat 4 only", message);
+    }
+
+    [Fact]
+    public void A_raises_exception_cell_that_does_not_throw_fails()
+    {
+        var (cell, _, _, message) = Failure(Default.SummaryOf("raises-but-does-not.ipynb"));
+        Assert.Equal(1, cell);
+        Assert.Contains("tagged raises-exception but did not throw", message);
+    }
+
+    [Fact]
+    public void With_solutions_a_tagged_cell_without_a_block_and_a_block_without_a_cell_are_both_named()
+    {
+        Assert.Empty(Default.SummaryOf("mismatch.ipynb")["failures"]!.AsArray());
+        Assert.True(run.SolutionsResult.ExitCode == 1, run.SolutionsResult.Log);
+        var (_, _, _, message) = Failure(run.Solutions.SummaryOf("mismatch.ipynb"));
+        Assert.Contains("cell 1 is tagged \"exercise:cube\" but", message);
+        Assert.Contains("solutions/mismatch.csx has no \"// ---- solution: cube ----\" block", message);
+        Assert.Contains("has a block for \"square\" but no cell of", message);
+    }
+
+    [Fact]
+    public void Executed_copies_of_failed_notebooks_are_valid_nbformat_4()
+    {
+        NbformatValidator.AssertValid(Directory.GetFiles(run.OutputFolder, "*.ipynb", SearchOption.AllDirectories));
+    }
+}

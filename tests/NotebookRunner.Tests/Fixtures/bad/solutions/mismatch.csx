@@ -1,0 +1,2 @@
+// ---- solution: square ----
+static int Square(int x) => x * x;

@@ -1,0 +1,7 @@
+// Solutions for exercise.ipynb.
+
+// ---- solution: square ----
+static int Square(int x)
+{
+    return x * x;
+}
