@@ -66,11 +66,7 @@ public sealed class Dense : ILayer, IInputGradientOptional
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor dOutput)
-    {
-        Tensor dx = BackwardCore(dOutput, inputGradient: true)!;
-        return dx;
-    }
+    public Tensor Backward(Tensor dOutput) => BackwardCore(dOutput, inputGradient: true)!;
 
     /// <summary>∂J/∂W and ∂J/∂b only.</summary>
     void IInputGradientOptional.BackwardParametersOnly(Tensor dOutput) => BackwardCore(dOutput, inputGradient: false);

@@ -66,7 +66,7 @@ internal static class WorkerPool
             long generation = (Volatile.Read(ref s_ticket) >> 32) + 1;
             Interlocked.Exchange(ref s_ticket, generation << 32); // a full fence: the fields above are visible before the ticket
             int sleepers = Volatile.Read(ref s_sleepers);
-            if (sleepers > 0) s_wake.Release(Math.Min(sleepers, chunks - 1));
+            if (sleepers > 0) s_wake.Release(sleepers);
 
             ClaimChunks(generation);
             var spin = new SpinWait();
@@ -80,7 +80,7 @@ internal static class WorkerPool
         }
     }
 
-    /// <summary>Claims and runs chunks of <paramref name="generation"/> until none is left; false when the generation has moved on.</summary>
+    /// <summary>Claims and runs chunks of <paramref name="generation"/> until none is left or a newer pass has started.</summary>
     private static void ClaimChunks(long generation)
     {
         while (true)
@@ -138,6 +138,7 @@ internal static class WorkerPool
         {
             long generation = WaitForNewGeneration(seen);
             seen = generation;
+            if (helper >= s_threadCount - 1) continue; // ThreadCount was lowered after this helper started
             ClaimChunks(generation);
             Volatile.Write(ref s_helperAllocatedBytes[helper], GC.GetAllocatedBytesForCurrentThread());
         }
