@@ -41,7 +41,7 @@ public static partial class AveragePooling
             finally { (_x, _z) = ([], []); }
         }
 
-        protected override void Process(int start, int end)
+        protected override void Process(int chunk, int start, int end)
         {
             PoolGeometry g = _g;
             int inPlane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth, k = g.Window;

@@ -9,6 +9,7 @@ namespace CnnFromScratch.Layers;
 /// </summary>
 public sealed class AvgPool2d : ILayer
 {
+    private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _output;
     private Tensor? _dInput;  // its shape is the input's, all Backward needs
 
@@ -30,7 +31,7 @@ public sealed class AvgPool2d : ILayer
     public Implementation Implementation { get; set; }
 
     /// <inheritdoc />
-    public string Name => $"AvgPool2d({Window}×{Window}, stride {Stride})";
+    public string Name => _name ??= $"AvgPool2d({Window}×{Window}, stride {Stride})";
 
     /// <inheritdoc />
     public IReadOnlyList<Parameter> Parameters => [];

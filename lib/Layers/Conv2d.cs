@@ -8,8 +8,9 @@ namespace CnnFromScratch.Layers;
 /// Backward: ∂J/∂b = Σ δ, ∂J/∂W = x̃ ⋆ δ (valid cross-correlation), ∂J/∂x = full convolution of δ with rot180(W).
 /// The kernels live in <see cref="Convolution"/>; <see cref="Implementation"/> picks the naive or the fast one.
 /// </summary>
-public sealed class Conv2d : ILayer
+public sealed class Conv2d : ILayer, IInputGradientOptional
 {
+    private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _input;  // x, all Backward needs besides W
     private Tensor? _output;
     private Tensor? _dInput;
@@ -64,7 +65,7 @@ public sealed class Conv2d : ILayer
     public Implementation Implementation { get; set; }
 
     /// <inheritdoc />
-    public string Name => $"Conv2d({InChannels}→{OutChannels}, {KernelSize}×{KernelSize}, stride {Stride}, padding {Padding})";
+    public string Name => _name ??= $"Conv2d({InChannels}→{OutChannels}, {KernelSize}×{KernelSize}, stride {Stride}, padding {Padding})";
 
     /// <inheritdoc />
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -99,5 +100,17 @@ public sealed class Conv2d : ILayer
         else
             Convolution.BackwardFast(_input, Weights.Value, dOutput, Stride, Padding, dx, Weights.Gradient, Bias.Gradient);
         return dx;
+    }
+
+    /// <summary>∂J/∂W and ∂J/∂b only (the naive kernels compute ∂J/∂x anyway, to stay literal).</summary>
+    void IInputGradientOptional.BackwardParametersOnly(Tensor dOutput)
+    {
+        if (Implementation == Implementation.Naive || _input is null || _output is null)
+        {
+            Backward(dOutput);
+            return;
+        }
+        LayerErrors.RequireGradientShape(Name, dOutput, _output);
+        Convolution.BackwardFastCore(_input, Weights.Value, dOutput, Stride, Padding, null, Weights.Gradient, Bias.Gradient);
     }
 }

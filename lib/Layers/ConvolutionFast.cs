@@ -4,17 +4,17 @@ namespace CnnFromScratch.Layers;
 
 public static partial class Convolution
 {
-    // Per-thread scratch, sized once and reused by every call on that thread (thread-pool threads persist).
+    // Per-thread scratch, sized once and reused by every call on that thread (the kernel helper threads persist).
     [ThreadStatic] private static float[]? t_columns;
     [ThreadStatic] private static float[]? t_dColumns;
-    [ThreadStatic] private static float[]? t_dWeights;
-    [ThreadStatic] private static float[]? t_dBias;
+    [ThreadStatic] private static float[]? t_padded;
+    [ThreadStatic] private static float[]? t_wideDelta;
     [ThreadStatic] private static FastPass? t_pass;
-    private static readonly object s_gradientLock = new();
 
     /// <summary>
-    /// The same function as <see cref="ForwardNaive"/>, computed per sample as one matrix product:
-    /// z_n (O×OH·OW) = W (O×C·k·k) · im2col(x_n) (C·k·k×OH·OW) + b, with SIMD and the batch split across cores.
+    /// The same function as <see cref="ForwardNaive"/>, with SIMD and the batch split across cores. Stride 1 convolves each
+    /// sample directly (no copy of its patches; few channels and small kernels make the copy as costly as the arithmetic);
+    /// other strides compute each sample as one matrix product z_n (O×OH·OW) = W (O×C·k·k) · im2col(x_n) (C·k·k×OH·OW) + b.
     /// </summary>
     public static Tensor ForwardFast(Tensor input, Tensor weights, Tensor bias, int stride = 1, int padding = 0, Tensor? output = null)
     {
@@ -36,19 +36,29 @@ public static partial class Convolution
     }
 
     /// <summary>
-    /// The same as the accumulating <see cref="BackwardNaive(Tensor, Tensor, Tensor, int, int, Tensor, Tensor, Tensor)"/>, per sample as matrix products
-    /// on the im2col matrix X_n: ∂J/∂W += δ_n · X_nᵀ, ∂J/∂b += row sums of δ_n, and ∂J/∂x_n = col2im(Wᵀ · δ_n)
-    /// (col2im adds each column back onto the pixels it was copied from, which is the full convolution with rot180(W)).
+    /// The same as the accumulating <see cref="BackwardNaive(Tensor, Tensor, Tensor, int, int, Tensor, Tensor, Tensor)"/>, split across cores by sample.
+    /// Stride 1 (with padding p ≤ k−1) works on the images directly: ∂J/∂W[o,c,u,v] += Σ δ[o,i,j]·x̃[c,i+u,j+v], and ∂J/∂x is the
+    /// forward kernel run on δ zero-padded by k−1−p with the rotated kernels rot180(W) (input and output channels swapped): the full convolution.
+    /// Other strides use the im2col matrix X_n: ∂J/∂W += δ_n · X_nᵀ and ∂J/∂x_n = col2im(Wᵀ · δ_n)
+    /// (col2im adds each column back onto the pixels it was copied from). Per-chunk partial sums of ∂J/∂W and ∂J/∂b are
+    /// added in chunk order, so the result does not depend on the number of cores or on timing.
     /// </summary>
     public static void BackwardFast(
         Tensor input, Tensor weights, Tensor dOutput, int stride, int padding, Tensor dInput, Tensor dWeights, Tensor dBias)
     {
         ArgumentNullException.ThrowIfNull(dInput);
+        BackwardFastCore(input, weights, dOutput, stride, padding, dInput, dWeights, dBias);
+    }
+
+    /// <summary>The fast backward pass; a null <paramref name="dInput"/> skips ∂J/∂x (see <see cref="IInputGradientOptional"/>).</summary>
+    internal static void BackwardFastCore(
+        Tensor input, Tensor weights, Tensor dOutput, int stride, int padding, Tensor? dInput, Tensor dWeights, Tensor dBias)
+    {
         ArgumentNullException.ThrowIfNull(dWeights);
         ArgumentNullException.ThrowIfNull(dBias);
         var g = ConvGeometry.Of(input, weights, stride, padding);
         g.RequireDOutput(dOutput);
-        g.DInput(dInput);
+        if (dInput is not null) g.DInput(dInput);
         g.DWeights(dWeights);
         g.DBias(dBias);
         (t_pass ??= new FastPass()).Backward(g, input, weights, dOutput, dInput, dWeights, dBias);
@@ -109,30 +119,72 @@ public static partial class Convolution
         return (start, Math.Clamp(end, start, outWidth));
     }
 
+    /// <summary>Copies sample x (C×H×W) into the middle of <paramref name="padded"/> (C×(H+2p)×(W+2p)), whose border stays zero.</summary>
+    private static void PadInto(ReadOnlySpan<float> x, int channels, int height, int width, int padding, Span<float> padded)
+    {
+        int pw = width + 2 * padding, ph = height + 2 * padding;
+        padded.Clear();
+        for (int c = 0; c < channels; c++)
+            for (int y = 0; y < height; y++)
+                x.Slice((c * height + y) * width, width).CopyTo(padded.Slice((c * ph + y + padding) * pw + padding, width));
+    }
+
+    /// <summary>rot180(W) with input and output channels swapped (C×O×k×k): the kernels that turn the padded δ into ∂J/∂x.</summary>
+    private static void RotateAndSwap(ReadOnlySpan<float> w, int outChannels, int channels, int k, Span<float> rotated)
+    {
+        for (int o = 0; o < outChannels; o++)
+            for (int c = 0; c < channels; c++)
+                for (int u = 0; u < k; u++)
+                    for (int v = 0; v < k; v++)
+                        rotated[((c * outChannels + o) * k + k - 1 - u) * k + k - 1 - v] = w[((o * channels + c) * k + u) * k + v];
+    }
+
     /// <summary>One fast forward or backward call, over the samples of the batch.</summary>
     private sealed class FastPass : ChunkedPass
     {
-        private bool _backward;
+        private bool _backward, _direct, _inputGradient;
         private ConvGeometry _g;
-        private float[] _input = [], _weights = [], _bias = [], _output = [], _dOutput = [], _dInput = [], _dWeights = [], _dBias = [];
+        private float[] _input = [], _weights = [], _bias = [], _output = [], _dOutput = [], _dInput = [];
+        private float[] _rotated = [];   // rot180(W), channels swapped, for the direct ∂J/∂x
+        private float[] _partials = [];  // per chunk: ∂J/∂W then ∂J/∂b
 
         public void Forward(in ConvGeometry g, Tensor input, Tensor weights, Tensor bias, Tensor output)
         {
-            (_backward, _g, _input, _weights, _bias, _output) = (false, g, input.Data, weights.Data, bias.Data, output.Data);
+            (_backward, _direct, _g, _input, _weights, _bias, _output) = (false, g.Stride == 1, g, input.Data, weights.Data, bias.Data, output.Data);
             RunAndForget();
         }
 
-        public void Backward(in ConvGeometry g, Tensor input, Tensor weights, Tensor dOutput, Tensor dInput, Tensor dWeights, Tensor dBias)
+        public void Backward(in ConvGeometry g, Tensor input, Tensor weights, Tensor dOutput, Tensor? dInput, Tensor dWeights, Tensor dBias)
         {
-            (_backward, _g, _input, _weights, _dOutput, _dInput, _dWeights, _dBias) =
-                (true, g, input.Data, weights.Data, dOutput.Data, dInput.Data, dWeights.Data, dBias.Data);
+            (_backward, _g, _input, _weights, _dOutput) = (true, g, input.Data, weights.Data, dOutput.Data);
+            (_inputGradient, _dInput) = dInput is null ? (false, []) : (true, dInput.Data);
+            _direct = g.Stride == 1 && g.Padding <= g.Kernel - 1;
+            int wCount = g.OutChannels * g.PatchSize, perChunk = wCount + g.OutChannels;
+            if (_partials.Length < ChunkedPass.MaxChunks * perChunk) _partials = new float[ChunkedPass.MaxChunks * perChunk];
+            if (_direct && _inputGradient)
+            {
+                if (_rotated.Length != wCount) _rotated = new float[wCount];
+                RotateAndSwap(weights.Data, g.OutChannels, g.InChannels, g.Kernel, _rotated);
+            }
             RunAndForget();
+            // Add the chunks' partial sums in chunk order: the same bits whichever thread ran which chunk.
+            for (int chunk = 0; chunk < Chunks; chunk++)
+            {
+                Simd.MultiplyAdd(1f, _partials.AsSpan(chunk * perChunk, wCount), dWeights.Data);
+                Simd.MultiplyAdd(1f, _partials.AsSpan(chunk * perChunk + wCount, g.OutChannels), dBias.Data);
+            }
         }
 
-        protected override void Process(int start, int end)
+        protected override void Process(int chunk, int start, int end)
         {
-            if (_backward) BackwardSamples(start, end);
-            else ForwardSamples(start, end);
+            if (!_backward) ForwardSamples(start, end);
+            else
+            {
+                int wCount = _g.OutChannels * _g.PatchSize;
+                Span<float> partial = _partials.AsSpan(chunk * (wCount + _g.OutChannels), wCount + _g.OutChannels);
+                partial.Clear();
+                BackwardSamples(start, end, partial[..wCount], partial[wCount..]);
+            }
         }
 
         private void RunAndForget()
@@ -141,7 +193,7 @@ public static partial class Convolution
             finally
             {
                 // Drop the references so this thread's pass does not keep the caller's tensors alive.
-                _input = _weights = _bias = _output = _dOutput = _dInput = _dWeights = _dBias = [];
+                _input = _weights = _bias = _output = _dOutput = _dInput = [];
             }
         }
 
@@ -149,47 +201,84 @@ public static partial class Convolution
         {
             ConvGeometry g = _g;
             int inSize = g.InChannels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
-            Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);
+            int ph = g.Height + 2 * g.Padding, pw = g.Width + 2 * g.Padding;
             for (int n = start; n < end; n++)
             {
-                Im2Col(_input.AsSpan(n * inSize, inSize), g, columns);
+                ReadOnlySpan<float> x = _input.AsSpan(n * inSize, inSize);
                 Span<float> z = _output.AsSpan(n * outSize, outSize);
+                if (_direct)
+                {
+                    if (g.Padding > 0)
+                    {
+                        Span<float> padded = Buffers.Scratch(ref t_padded, g.InChannels * ph * pw);
+                        PadInto(x, g.InChannels, g.Height, g.Width, g.Padding, padded);
+                        x = padded;
+                    }
+                    DirectConvolution.Correlate(x, g.InChannels, ph, pw, _weights, _bias, g.OutChannels, g.Kernel, z);
+                    continue;
+                }
+                Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);
+                Im2Col(x, g, columns);
                 for (int o = 0; o < g.OutChannels; o++) z.Slice(o * g.OutPixels, g.OutPixels).Fill(_bias[o]);
                 // z_n += W · X_n
                 Gemm.MultiplyAdd(_weights, g.PatchSize, 1, columns, z, g.OutChannels, g.PatchSize, g.OutPixels);
             }
         }
 
-        private void BackwardSamples(int start, int end)
+        private void BackwardSamples(int start, int end, Span<float> dW, Span<float> db)
         {
             ConvGeometry g = _g;
             int inSize = g.InChannels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
-            Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);
-            Span<float> dColumns = Buffers.Scratch(ref t_dColumns, g.PatchSize * g.OutPixels);
-            Span<float> dW = Buffers.Scratch(ref t_dWeights, g.OutChannels * g.PatchSize);
-            Span<float> db = Buffers.Scratch(ref t_dBias, g.OutChannels);
-            dW.Clear();
-            db.Clear();
             for (int n = start; n < end; n++)
             {
                 ReadOnlySpan<float> delta = _dOutput.AsSpan(n * outSize, outSize);
+                ReadOnlySpan<float> x = _input.AsSpan(n * inSize, inSize);
+                Span<float> dx = _inputGradient ? _dInput.AsSpan(n * inSize, inSize) : [];
+                // ∂J/∂b += Σ δ
                 for (int o = 0; o < g.OutChannels; o++) db[o] += Simd.Sum(delta.Slice(o * g.OutPixels, g.OutPixels));
-                // ∂J/∂W += δ_n · X_nᵀ
-                Im2Col(_input.AsSpan(n * inSize, inSize), g, columns);
-                Gemm.MultiplyTransposedAdd(delta, columns, dW, g.OutChannels, g.OutPixels, g.PatchSize);
-                // ∂J/∂X_n = Wᵀ · δ_n (Wᵀ read in place: row stride 1, column stride C·k·k), then back onto the pixels.
-                dColumns.Clear();
-                Gemm.MultiplyAdd(_weights, 1, g.PatchSize, delta, dColumns, g.PatchSize, g.OutChannels, g.OutPixels);
-                Span<float> dx = _dInput.AsSpan(n * inSize, inSize);
-                dx.Clear();
-                Col2Im(dColumns, g, dx);
+                if (_direct) BackwardDirect(g, x, delta, dx, dW);
+                else BackwardIm2Col(g, x, delta, dx, dW);
             }
-            // Each chunk summed its own samples; adding the partial sums is the only shared write.
-            lock (s_gradientLock)
+        }
+
+        private void BackwardDirect(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW)
+        {
+            int p = g.Padding, k = g.Kernel, ph = g.Height + 2 * p, pw = g.Width + 2 * p;
+            if (p > 0)
             {
-                Simd.MultiplyAdd(1f, dW, _dWeights);
-                Simd.MultiplyAdd(1f, db, _dBias);
+                Span<float> padded = Buffers.Scratch(ref t_padded, g.InChannels * ph * pw);
+                PadInto(x, g.InChannels, g.Height, g.Width, p, padded);
+                x = padded;
             }
+            // ∂J/∂W += x̃ ⋆ δ
+            Span<float> wideDelta = Buffers.Scratch(ref t_wideDelta, g.OutChannels * g.OutHeight * pw);
+            DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, wideDelta);
+            if (!_inputGradient) return;
+            // ∂J/∂x = pad_{k−1−p}(δ) ⋆ rot180(W), input and output channels swapped.
+            int q = k - 1 - p, dh = g.OutHeight + 2 * q, dw = g.OutWidth + 2 * q;
+            ReadOnlySpan<float> paddedDelta = delta;
+            if (q > 0)
+            {
+                Span<float> buffer = Buffers.Scratch(ref t_dColumns, g.OutChannels * dh * dw);
+                PadInto(delta, g.OutChannels, g.OutHeight, g.OutWidth, q, buffer);
+                paddedDelta = buffer;
+            }
+            DirectConvolution.Correlate(paddedDelta, g.OutChannels, dh, dw, _rotated, [], g.InChannels, k, dx);
+        }
+
+        private void BackwardIm2Col(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW)
+        {
+            Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);
+            Span<float> dColumns = Buffers.Scratch(ref t_dColumns, g.PatchSize * g.OutPixels);
+            // ∂J/∂W += δ_n · X_nᵀ
+            Im2Col(x, g, columns);
+            Gemm.MultiplyTransposedAdd(delta, columns, dW, g.OutChannels, g.OutPixels, g.PatchSize);
+            if (!_inputGradient) return;
+            // ∂J/∂X_n = Wᵀ · δ_n (Wᵀ read in place: row stride 1, column stride C·k·k), then back onto the pixels.
+            dColumns.Clear();
+            Gemm.MultiplyAdd(_weights, 1, g.PatchSize, delta, dColumns, g.PatchSize, g.OutChannels, g.OutPixels);
+            dx.Clear();
+            Col2Im(dColumns, g, dx);
         }
     }
 }

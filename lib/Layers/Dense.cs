@@ -7,11 +7,13 @@ namespace CnnFromScratch.Layers;
 /// A fully connected layer: z = x·Wᵀ + b for a batch x (N×D), weights W (K×D) and bias b (K).
 /// Backward, with δ = ∂J/∂z (N×K): ∂J/∂W = δᵀx, ∂J/∂b = Σₙ δₙ, ∂J/∂x = δ·W.
 /// </summary>
-public sealed class Dense : ILayer
+public sealed class Dense : ILayer, IInputGradientOptional
 {
+    private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _input;   // x, cached by Forward for ∂J/∂W
     private Tensor? _output;
     private Tensor? _dInput;
+    private DensePass? _pass;
 
     /// <summary>Creates a layer from <paramref name="inputs"/> features to <paramref name="outputs"/>, weights drawn with <paramref name="init"/>, bias zero.</summary>
     public Dense(int inputs, int outputs, Random random, WeightInit init = WeightInit.He)
@@ -39,7 +41,7 @@ public sealed class Dense : ILayer
     public Parameter Bias { get; }
 
     /// <inheritdoc />
-    public string Name => $"Dense({Inputs}→{Outputs})";
+    public string Name => _name ??= $"Dense({Inputs}→{Outputs})";
 
     /// <inheritdoc />
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -56,50 +58,38 @@ public sealed class Dense : ILayer
     {
         ArgumentNullException.ThrowIfNull(input);
         RequireFeatures(input.Shape, perSample: false);
-        int n = input.Dim(0);
-        Tensor z = Buffers.Reuse(ref _output, n, Outputs);
-        ReadOnlySpan<float> x = input.Data, w = Weights.Value.Data, b = Bias.Value.Data;
-        Span<float> zs = z.Data;
-        // z_nk = b_k + Σ_d x_nd W_kd
-        for (int s = 0; s < n; s++)
-        {
-            ReadOnlySpan<float> xs = x.Slice(s * Inputs, Inputs);
-            for (int k = 0; k < Outputs; k++)
-                zs[s * Outputs + k] = b[k] + Simd.Dot(xs, w.Slice(k * Inputs, Inputs));
-        }
+        Tensor z = Buffers.Reuse(ref _output, input.Dim(0), Outputs);
+        // z = x·Wᵀ + b
+        (_pass ??= new DensePass()).Forward(input.Data, Weights.Value.Data, Bias.Value.Data, z.Data, input.Dim(0), Inputs, Outputs);
         _input = input;
         return z;
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor dOutput)
+    public Tensor Backward(Tensor dOutput) => BackwardCore(dOutput, inputGradient: true)!;
+
+    /// <summary>∂J/∂W and ∂J/∂b only.</summary>
+    void IInputGradientOptional.BackwardParametersOnly(Tensor dOutput) => BackwardCore(dOutput, inputGradient: false);
+
+    private Tensor? BackwardCore(Tensor dOutput, bool inputGradient)
     {
         if (_input is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
         int n = _input.Dim(0);
-        Tensor dx = Buffers.Reuse(ref _dInput, n, Inputs);
-        ReadOnlySpan<float> delta = dOutput.Data, x = _input.Data, w = Weights.Value.Data;
-        Span<float> dW = Weights.Gradient.Data, db = Bias.Gradient.Data, dxs = dx.Data;
-        dxs.Clear();
-        for (int s = 0; s < n; s++)
-        {
-            ReadOnlySpan<float> xs = x.Slice(s * Inputs, Inputs);
-            Span<float> dxRow = dxs.Slice(s * Inputs, Inputs);
-            for (int k = 0; k < Outputs; k++)
-            {
-                float d = delta[s * Outputs + k];
-                db[k] += d;                                            // ∂J/∂b = Σₙ δₙ
-                Simd.MultiplyAdd(d, xs, dW.Slice(k * Inputs, Inputs));  // ∂J/∂W = δᵀx, one outer-product row at a time
-                Simd.MultiplyAdd(d, w.Slice(k * Inputs, Inputs), dxRow); // ∂J/∂x = δ·W
-            }
-        }
+        Tensor? dx = inputGradient ? Buffers.Reuse(ref _dInput, n, Inputs) : null;
+        ReadOnlySpan<float> delta = dOutput.Data;
+        Span<float> db = Bias.Gradient.Data;
+        for (int s = 0; s < n; s++) Simd.MultiplyAdd(1f, delta.Slice(s * Outputs, Outputs), db); // ∂J/∂b = Σₙ δₙ
+        // ∂J/∂W += δᵀx and ∂J/∂x = δ·W
+        (_pass ??= new DensePass()).Backward(dOutput.Data, _input.Data, Weights.Value.Data, Weights.Gradient.Data, dx?.Data, n, Inputs, Outputs);
         return dx;
     }
 
     private void RequireFeatures(IReadOnlyList<int> shape, bool perSample)
     {
-        string expected = perSample ? $"{Inputs} (one vector of {Inputs} features)" : $"N×{Inputs}";
         int featureAxis = perSample ? 0 : 1;
+        if (shape.Count == featureAxis + 1 && shape[featureAxis] == Inputs) return; // checked on every batch: no message unless it fails
+        string expected = perSample ? $"{Inputs} (one vector of {Inputs} features)" : $"N×{Inputs}";
         if (shape.Count != featureAxis + 1)
         {
             string cause = shape.Count > featureAxis + 1

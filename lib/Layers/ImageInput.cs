@@ -13,10 +13,14 @@ internal static class ImageInput
         string layer, IReadOnlyList<int> shape, bool hasBatch, int? channels, int window, int stride, int padding)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        int minSide = Math.Max(1, window - 2 * padding);
-        string c = channels is int k ? k.ToString() : "C";
-        string expected = (hasBatch ? "N×" : "") + $"{c}×H×W" +
-            (channels is int n ? $" with {n} input channel{(n == 1 ? "" : "s")}" : "") + $", H and W at least {minSide}";
+        // The expected shape is only spelled out when it is needed: this check runs on every batch, which must not allocate.
+        string Expected()
+        {
+            int minSide = Math.Max(1, window - 2 * padding);
+            string c = channels is int k ? k.ToString() : "C";
+            return (hasBatch ? "N×" : "") + $"{c}×H×W" +
+                (channels is int n ? $" with {n} input channel{(n == 1 ? "" : "s")}" : "") + $", H and W at least {minSide}";
+        }
         int offset = hasBatch ? 1 : 0;
         if (shape.Count != offset + 3)
         {
@@ -27,11 +31,11 @@ internal static class ImageInput
                 2 => "Add the channel dimension: a grey image H×W is 1×H×W (reshape N×H×W to N×1×H×W).",
                 _ => $"Images are {(hasBatch ? "N×" : "")}C×H×W (channels, rows, columns).",
             };
-            throw new ShapeMismatchException(layer, expected, shape, cause);
+            throw new ShapeMismatchException(layer, Expected(), shape, cause);
         }
         int inChannels = shape[offset], height = shape[offset + 1], width = shape[offset + 2];
         if (channels is int required && inChannels != required)
-            throw new ShapeMismatchException(layer, expected, shape,
+            throw new ShapeMismatchException(layer, Expected(), shape,
                 $"The input has {inChannels} channel{(inChannels == 1 ? "" : "s")} (the outChannels of the previous Conv2d, or 1 for grey images); " +
                 $"set inChannels to {inChannels}.");
         try
@@ -40,7 +44,7 @@ internal static class ImageInput
         }
         catch (ArgumentException e)
         {
-            throw new ShapeMismatchException(layer, expected, shape,
+            throw new ShapeMismatchException(layer, Expected(), shape,
                 $"{e.Message.Split(" (Parameter")[0]} Earlier layers may have shrunk the image too much.");
         }
     }

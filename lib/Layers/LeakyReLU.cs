@@ -9,6 +9,7 @@ namespace CnnFromScratch.Layers;
 /// </summary>
 public sealed class LeakyReLU : ILayer
 {
+    private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _input;  // z: the sign of z picks the slope
     private Tensor? _output;
     private Tensor? _dInput;
@@ -26,7 +27,7 @@ public sealed class LeakyReLU : ILayer
     public float Slope { get; }
 
     /// <inheritdoc />
-    public string Name => $"LeakyReLU({Slope.ToString(CultureInfo.InvariantCulture)})";
+    public string Name => _name ??= $"LeakyReLU({Slope.ToString(CultureInfo.InvariantCulture)})";
 
     /// <inheritdoc />
     public IReadOnlyList<Parameter> Parameters => [];

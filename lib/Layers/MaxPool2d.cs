@@ -9,6 +9,7 @@ namespace CnnFromScratch.Layers;
 /// </summary>
 public sealed class MaxPool2d : ILayer
 {
+    private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _input;            // the naive backward searches the maxima again
     private int[] _argmax = [];        // the fast forward records them
     private Implementation _forwardImplementation;
@@ -33,7 +34,7 @@ public sealed class MaxPool2d : ILayer
     public Implementation Implementation { get; set; }
 
     /// <inheritdoc />
-    public string Name => $"MaxPool2d({Window}×{Window}, stride {Stride})";
+    public string Name => _name ??= $"MaxPool2d({Window}×{Window}, stride {Stride})";
 
     /// <inheritdoc />
     public IReadOnlyList<Parameter> Parameters => [];

@@ -21,6 +21,7 @@ public sealed class Sequential
     private readonly int[] _inputShape;
     private readonly int[][] _outputShapes;
     private readonly Parameter[] _parameters;
+    private readonly int _firstTrainable; // the first layer with parameters: AccumulateGradients stops there
 
     /// <summary>Builds the model and checks that every layer accepts the shape the previous one produces.</summary>
     /// <param name="inputShape">The shape of one sample, without the batch dimension, e.g. [1, 28, 28].</param>
@@ -57,6 +58,7 @@ public sealed class Sequential
             _outputShapes[k] = shape;
         }
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
+        while (_firstTrainable < _layers.Length - 1 && _layers[_firstTrainable].Parameters.Count == 0) _firstTrainable++;
     }
 
     /// <summary>The layers, first to last (layer k is Layers[k]).</summary>
@@ -98,6 +100,24 @@ public sealed class Sequential
         Tensor delta = dOutput;
         for (int k = _layers.Length - 1; k >= 0; k--) delta = _layers[k].Backward(delta);
         return delta;
+    }
+
+    /// <summary>
+    /// The backward pass of training: accumulates every parameter's gradient like <see cref="Backward"/>, but stops at the
+    /// first layer that has parameters, which skips its ∂J/∂input when it can (Conv2d and Dense can): the inputs are data,
+    /// not parameters, so no gradient with respect to them is needed. For the course network that saves a third of the
+    /// convolution's backward work; PyTorch skips it too for inputs that do not require a gradient.
+    /// Use <see cref="Backward"/> when you need ∂J/∂input.
+    /// </summary>
+    public void AccumulateGradients(Tensor dOutput)
+    {
+        ArgumentNullException.ThrowIfNull(dOutput);
+        RequireSamples(dOutput, _outputShapes[^1], "∂J/∂output");
+        int first = _firstTrainable;
+        Tensor delta = dOutput;
+        for (int k = _layers.Length - 1; k > first; k--) delta = _layers[k].Backward(delta);
+        if (_layers[first] is IInputGradientOptional layer) layer.BackwardParametersOnly(delta);
+        else _layers[first].Backward(delta);
     }
 
     /// <summary>Sets every parameter's gradient to zero (before each mini-batch, since backward passes accumulate).</summary>

@@ -49,7 +49,7 @@ public static class Trainer
                 if (!double.IsFinite(batchLoss))
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, optimizer.LearningRate);
                 correct += Classification.CountCorrect(output, y);
-                model.Backward(loss.Backward());
+                model.AccumulateGradients(loss.Backward()); // Backward, without the ∂J/∂input nobody uses
                 optimizer.Step(parameters);
 
                 int size = x.Dim(0);

@@ -16,6 +16,7 @@ public sealed class Conv2dTests
         { 2, 4, 2, 3, 0, 2, 8, 7 },   // stride 3 leaves the last rows and columns unvisited
         { 3, 1, 1, 1, 0, 2, 4, 3 },   // 1×1 kernel
         { 1, 2, 4, 1, 2, 1, 3, 3 },   // kernel larger than the input, made to fit by padding
+        { 1, 3, 5, 1, 0, 2, 14, 13 }, // rows of 10 and 9 outputs: the fast kernel's vectors overlap at the row end; an odd filter count
     };
 
     [Theory]
@@ -40,6 +41,10 @@ public sealed class Conv2dTests
     [MemberData(nameof(Geometries))]
     [InlineData(3, 8, 5, 1, 2, 5, 28, 28)]   // more samples than cores, wider than one SIMD block
     [InlineData(4, 3, 3, 2, 0, 3, 13, 17)]
+    [InlineData(1, 2, 5, 1, 0, 9, 28, 28)]   // the course network's first layer
+    [InlineData(2, 3, 3, 1, 1, 3, 13, 10)]   // odd filter count, rows of 13 outputs
+    [InlineData(2, 3, 3, 1, 3, 2, 9, 11)]    // padding beyond k−1: ∂J/∂x takes the im2col route
+    [InlineData(3, 5, 3, 1, 0, 2, 12, 40)]   // rows of 38 outputs, wider than one register block
     public void Naive_and_fast_agree_on_output_and_every_gradient(int c, int o, int k, int s, int p, int n, int h, int w)
     {
         var random = new Random(42 + c + o + k + s + p + n + h + w);

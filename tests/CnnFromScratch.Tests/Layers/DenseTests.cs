@@ -24,6 +24,43 @@ public sealed class DenseTests
         LayerAssert.GradientsMatch(new Dense(7, 5, random), Tensor.RandomNormal(random, 1f, 4, 7));
     }
 
+    // Sizes around the fast kernels' tiles (4 rows × 16 columns, 4×2 dot products, 8-float vectors) and the course network's layers.
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 7, 5)]
+    [InlineData(5, 9, 3)]
+    [InlineData(7, 37, 19)]
+    [InlineData(9, 16, 17)]
+    [InlineData(32, 288, 60)]
+    [InlineData(32, 60, 10)]
+    [InlineData(33, 100, 41)]
+    public void Matches_the_plain_loops_of_the_formulas(int n, int d, int k)
+    {
+        var random = new Random(n * 10_000 + d * 100 + k);
+        var dense = new Dense(d, k, random);
+        Tensor.RandomNormal(random, 1f, k).Data.CopyTo(dense.Bias.Value.Data, 0);
+        Tensor x = Tensor.RandomNormal(random, 1f, n, d), delta = Tensor.RandomNormal(random, 1f, n, k);
+        float[] w = dense.Weights.Value.Data, b = dense.Bias.Value.Data;
+        var z = new Tensor(n, k);
+        var dW = new Tensor(k, d);
+        var dx = new Tensor(n, d);
+        for (int s = 0; s < n; s++)
+            for (int o = 0; o < k; o++)
+            {
+                double sum = b[o];
+                for (int i = 0; i < d; i++)
+                {
+                    sum += x[s, i] * w[o * d + i];              // z = x·Wᵀ + b
+                    dW[o, i] += delta[s, o] * x[s, i];         // ∂J/∂W = δᵀx
+                    dx[s, i] += delta[s, o] * w[o * d + i];    // ∂J/∂x = δ·W
+                }
+                z[s, o] = (float)sum;
+            }
+        LayerAssert.Close(z, dense.Forward(x), 1e-5, "z");
+        LayerAssert.Close(dx, dense.Backward(delta), 1e-5, "dx");
+        LayerAssert.Close(dW, dense.Weights.Gradient, 1e-5, "dW");
+    }
+
     [Fact]
     public void Backward_gives_dW_equal_to_delta_transposed_times_x_and_db_equal_to_column_sums()
     {

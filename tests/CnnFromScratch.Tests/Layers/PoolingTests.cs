@@ -45,6 +45,23 @@ public sealed class PoolingTests
         LayerAssert.Close(MaxPooling.BackwardNaive(x, delta, k, s), MaxPooling.BackwardFast(delta, argmax, k, s, new Tensor(n, c, h, w)), 1e-6, "dInput");
     }
 
+    // Wide rows take the fast kernel's vector path (8 windows at a time) and its scalar tail; values from {0, 1, 2}
+    // make many ties, which both kernels must give to the first maximum in row-major order.
+    [Theory]
+    [InlineData(3, 2, 24, 24)]
+    [InlineData(2, 1, 6, 37)]
+    [InlineData(1, 3, 17, 16)]
+    public void Max_pooling_2x2_fast_kernel_breaks_ties_like_the_naive_one_on_wide_rows(int n, int c, int h, int w)
+    {
+        var random = new Random(n + c + h + w);
+        var x = new Tensor(n, c, h, w);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = random.Next(3);
+        (Tensor z, int[] argmax) = MaxPooling.ForwardFast(x, 2, 2);
+        Assert.Equal(MaxPooling.ForwardNaive(x, 2, 2).Data, z.Data);
+        Tensor delta = Tensor.RandomNormal(random, 1f, z.Shape.ToArray());
+        Assert.Equal(MaxPooling.BackwardNaive(x, delta, 2, 2).Data, MaxPooling.BackwardFast(delta, argmax, 2, 2, new Tensor(n, c, h, w)).Data);
+    }
+
     [Theory]
     [MemberData(nameof(Geometries))]
     public void Average_pooling_naive_and_fast_agree(int k, int s, int n, int c, int h, int w)
