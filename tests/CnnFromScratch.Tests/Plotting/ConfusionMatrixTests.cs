@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CnnFromScratch.Plotting;
 
 namespace CnnFromScratch.Tests.Plotting;
@@ -10,18 +9,6 @@ public sealed class ConfusionMatrixTests
     // 6 images: cats 2 right; dogs 1 right, 1 taken for a cat; foxes 1 right, 1 taken for a dog.
     private static readonly int[] True = [0, 0, 1, 1, 2, 2];
     private static readonly int[] Predicted = [0, 0, 1, 0, 2, 1];
-
-    private static (JsonElement Trace, JsonElement Layout) Parse(XPlot.Plotly.PlotlyChart chart)
-    {
-        string js = chart.GetPlottingJS();
-        JsonElement Json(string name)
-        {
-            int start = js.IndexOf($"var {name} = ", StringComparison.Ordinal) + $"var {name} = ".Length;
-            int end = js.IndexOf(";", start, StringComparison.Ordinal);
-            return JsonDocument.Parse(js[start..end]).RootElement;
-        }
-        return (Json("data")[0], Json("layout"));
-    }
 
     [Fact]
     public void Counts_each_true_and_predicted_pair_with_true_classes_as_rows()
@@ -50,7 +37,7 @@ public sealed class ConfusionMatrixTests
     [Fact]
     public void The_heatmap_has_a_title_axis_labels_and_every_count_written_in_its_cell()
     {
-        var (trace, layout) = Parse(new ConfusionMatrix(True, Predicted, Names).Plot());
+        var (trace, layout) = ChartJson.Parse(new ConfusionMatrix(True, Predicted, Names).Plot());
         Assert.Contains("6 images", layout.GetProperty("title").GetString());
         Assert.Equal("predicted", layout.GetProperty("xaxis").GetProperty("title").GetString());
         Assert.Equal("true", layout.GetProperty("yaxis").GetProperty("title").GetString());

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CnnFromScratch.Data;
 using CnnFromScratch.Plotting;
 using CnnFromScratch.Tensors;
@@ -9,18 +8,9 @@ public sealed class DataChartTests
 {
     private static readonly LabeledImages Sample = MnistSample.Load().Test.Take(30);
 
-    /// <summary>The Plotly layout the chart's HTML sends to the browser.</summary>
-    private static JsonElement LayoutOf(XPlot.Plotly.PlotlyChart chart)
-    {
-        string js = chart.GetPlottingJS();
-        int start = js.IndexOf("var layout = ", StringComparison.Ordinal) + "var layout = ".Length;
-        int end = js.IndexOf(";", start, StringComparison.Ordinal);
-        return JsonDocument.Parse(js[start..end]).RootElement;
-    }
-
     private static void AssertTitled(XPlot.Plotly.PlotlyChart chart, string title, string xTitle, string yTitle)
     {
-        var layout = LayoutOf(chart);
+        var layout = ChartJson.Layout(chart);
         Assert.Contains(title, layout.GetProperty("title").GetString());
         Assert.Equal(xTitle, layout.GetProperty("xaxis").GetProperty("title").GetString());
         Assert.Equal(yTitle, layout.GetProperty("yaxis").GetProperty("title").GetString());
@@ -31,7 +21,7 @@ public sealed class DataChartTests
     {
         var chart = DigitGrid.Plot(Sample, count: 12, columns: 4);
         AssertTitled(chart, "12 images with their labels", "pixel column", "pixel row");
-        var captions = LayoutOf(chart).GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()).ToArray();
+        var captions = ChartJson.Layout(chart).GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()).ToArray();
         Assert.Equal(Sample.Labels.Take(12).Select(l => l.ToString()), captions);
         Assert.Contains("\"reversed\"", chart.GetPlottingJS());
         // Dark ink on white: 0 (background) maps to white, 1 (stroke) to black.
@@ -43,7 +33,7 @@ public sealed class DataChartTests
     {
         var predictions = Sample.Labels.Select((l, i) => i == 1 ? (l + 1) % 10 : l).ToArray();
         var chart = DigitGrid.Plot(Sample, count: 3, predictions: predictions);
-        var captions = LayoutOf(chart).GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()).ToArray();
+        var captions = ChartJson.Layout(chart).GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()).ToArray();
         Assert.Equal($"{Sample.Labels[0]} → {Sample.Labels[0]}", captions[0]);
         Assert.Equal($"{Sample.Labels[1]} → {predictions[1]} ✗", captions[1]);
     }

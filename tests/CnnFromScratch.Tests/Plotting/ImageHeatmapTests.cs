@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CnnFromScratch.Plotting;
 using CnnFromScratch.Tensors;
 
@@ -6,24 +5,12 @@ namespace CnnFromScratch.Tests.Plotting;
 
 public sealed class ImageHeatmapTests
 {
-    /// <summary>The first trace and the layout the chart's HTML sends to the browser.</summary>
-    private static (JsonElement Trace, JsonElement Layout) Parse(XPlot.Plotly.PlotlyChart chart)
-    {
-        string js = chart.GetPlottingJS();
-        JsonElement Json(string name)
-        {
-            int start = js.IndexOf($"var {name} = ", StringComparison.Ordinal) + $"var {name} = ".Length;
-            int end = js.IndexOf(";", start, StringComparison.Ordinal);
-            return JsonDocument.Parse(js[start..end]).RootElement;
-        }
-        return (Json("data")[0], Json("layout"));
-    }
 
     [Fact]
     public void A_signed_map_gets_limits_symmetric_about_zero_and_white_in_the_middle()
     {
         var map = Tensor.From(new float[,] { { -1, 0, 3 }, { 0, 2, 0 } });
-        var (trace, layout) = Parse(ImageHeatmap.Plot(map, "edges"));
+        var (trace, layout) = ChartJson.Parse(ImageHeatmap.Plot(map, "edges"));
         Assert.Equal(-3, trace.GetProperty("zmin").GetDouble());
         Assert.Equal(3, trace.GetProperty("zmax").GetDouble());
         Assert.Equal("rgb(255,255,255)", trace.GetProperty("colorscale")[1][1].GetString());
@@ -37,7 +24,7 @@ public sealed class ImageHeatmapTests
     [Fact]
     public void A_non_negative_map_is_drawn_as_dark_ink_on_white()
     {
-        var (trace, _) = Parse(ImageHeatmap.Plot(new Tensor(1, 1, 2, 2).Fill(0.5f), "blur"));
+        var (trace, _) = ChartJson.Parse(ImageHeatmap.Plot(new Tensor(1, 1, 2, 2).Fill(0.5f), "blur"));
         Assert.Equal(0, trace.GetProperty("zmin").GetDouble());
         Assert.Equal(0.5, trace.GetProperty("zmax").GetDouble());
         Assert.Equal("rgb(255,255,255)", trace.GetProperty("colorscale")[0][1].GetString());
@@ -48,7 +35,7 @@ public sealed class ImageHeatmapTests
     public void A_small_map_keeps_a_readable_plot_area_and_the_chart_box_is_as_large_as_the_layout()
     {
         var chart = ImageHeatmap.Plot(new Tensor(12, 12).Fill(1f), "pooled");
-        var (_, layout) = Parse(chart);
+        var (_, layout) = ChartJson.Parse(chart);
         double plotHeight = layout.GetProperty("height").GetDouble()
                             - layout.GetProperty("margin").GetProperty("t").GetDouble() - layout.GetProperty("margin").GetProperty("b").GetDouble();
         Assert.True(plotHeight >= 240, $"plot area only {plotHeight} px high");
@@ -62,7 +49,7 @@ public sealed class ImageHeatmapTests
     {
         var maps = new Tensor(2, 3, 2, 2);
         maps[1, 2, 1, 0] = 7;
-        var (trace, _) = Parse(ImageHeatmap.Plot(maps, sample: 1, channel: 2, "map"));
+        var (trace, _) = ChartJson.Parse(ImageHeatmap.Plot(maps, sample: 1, channel: 2, "map"));
         Assert.Equal(7, trace.GetProperty("z")[1][0].GetDouble());
     }
 
