@@ -1,3 +1,4 @@
+using CnnFromScratch.Data;
 using CnnFromScratch.Gradients;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Losses;
@@ -24,7 +25,7 @@ public sealed class ConvModelGradientCheckTests
             new Dense(12, 4, random));
         Tensor x = Tensor.RandomNormal(random, 1f, 3, 2, 7, 7);
         // Threshold 1e-3 (float32 layers, ε = 1e-3); a correct backward lands near 1e-5…1e-4, a wrong index near 1e-1.
-        GradientCheckReport report = GradientChecker.CheckModel(model, new SoftmaxCrossEntropy(), x, TinyData.OneHot([0, 3, 1], 4));
+        GradientCheckReport report = GradientChecker.CheckModel(model, new SoftmaxCrossEntropy(), x, OneHot.Encode([0, 3, 1], 4));
         Assert.True(report.Passed, report.ToString());
         Assert.Equal(5, report.Results.Count);
         Assert.Contains("layer 4 Dense(12→4) bias", report.Results.Select(r => r.Target));
@@ -45,7 +46,7 @@ public sealed class ConvModelGradientCheckTests
             new Flatten(),
             new Dense(32, 3, random));
         GradientCheckReport report = GradientChecker.CheckModel(model, new SoftmaxCrossEntropy(),
-            Tensor.RandomNormal(random, 1f, 2, 1, 10, 10), TinyData.OneHot([2, 0], 3));
+            Tensor.RandomNormal(random, 1f, 2, 1, 10, 10), OneHot.Encode([2, 0], 3));
         Assert.True(report.Passed, report.ToString());
         Assert.Equal(7, report.Results.Count);
     }

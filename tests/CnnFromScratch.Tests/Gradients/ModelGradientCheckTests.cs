@@ -1,3 +1,4 @@
+using CnnFromScratch.Data;
 using CnnFromScratch.Gradients;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Losses;
@@ -16,7 +17,7 @@ public sealed class ModelGradientCheckTests
         var model = new Sequential([6], new Dense(6, 5, random), new Tanh(), new Dense(5, 4, random), new ReLU(), new Dense(4, 3, random));
         Tensor x = Tensor.RandomNormal(random, 1f, 3, 6);
         // Threshold 1e-3 (float32 layers, ε = 1e-3): a correct backward lands near 1e-5…1e-4.
-        GradientCheckReport report = GradientChecker.CheckModel(model, new SoftmaxCrossEntropy(), x, TinyData.OneHot([0, 2, 1], 3));
+        GradientCheckReport report = GradientChecker.CheckModel(model, new SoftmaxCrossEntropy(), x, OneHot.Encode([0, 2, 1], 3));
         Assert.True(report.Passed, report.ToString());
         Assert.Equal(
             ["input", "layer 0 Dense(6→5) weights", "layer 0 Dense(6→5) bias", "layer 2 Dense(5→4) weights",

@@ -1,3 +1,4 @@
+using CnnFromScratch.Data;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Losses;
 using CnnFromScratch.Tensors;
@@ -98,7 +99,7 @@ public sealed class SequentialTests
         Sequential model = Mlp(1);
         var random = new Random(2);
         Tensor x = Tensor.RandomNormal(random, 1f, 7, 1, 4, 4);
-        Tensor y = TinyData.OneHot([0, 1, 2, 0, 1, 2, 2], 3);
+        Tensor y = OneHot.Encode([0, 1, 2, 0, 1, 2, 2], 3);
         var loss = new SoftmaxCrossEntropy();
         double whole = loss.Forward(model.Forward(x), y);
         int[] predicted = model.Predict(x);
@@ -125,7 +126,7 @@ public sealed class SequentialTests
     {
         Sequential model = Mlp();
         var loss = new SoftmaxCrossEntropy();
-        loss.Forward(model.Forward(Tensor.RandomNormal(new Random(3), 1f, 2, 1, 4, 4)), TinyData.OneHot([0, 2], 3));
+        loss.Forward(model.Forward(Tensor.RandomNormal(new Random(3), 1f, 2, 1, 4, 4)), OneHot.Encode([0, 2], 3));
         model.Backward(loss.Backward());
         Assert.Contains(model.Parameters, p => p.Gradient.Data.Any(g => g != 0));
         model.ZeroGradients();

@@ -1,3 +1,4 @@
+using CnnFromScratch.Data;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Tests.Training;
@@ -53,7 +54,7 @@ internal static class SyntheticStrokes
                     images[i, 0, row, col] = Math.Clamp(ink, 0f, 1f);
                 }
         }
-        return (images, TinyData.OneHot(labels, Classes), labels);
+        return (images, OneHot.Encode(labels, Classes), labels);
     }
 
     private static float DistanceToSegment(float px, float py, float x0, float y0, float x1, float y1)

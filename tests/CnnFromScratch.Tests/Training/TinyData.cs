@@ -1,3 +1,4 @@
+using CnnFromScratch.Data;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Tests.Training;
@@ -21,13 +22,6 @@ internal static class TinyData
             labels[i] = i % classes;
             for (int d = 0; d < dimensions; d++) x[i, d] = centres[labels[i], d] + 0.5f * random.NextGaussian();
         }
-        return (x, OneHot(labels, classes), labels);
-    }
-
-    public static Tensor OneHot(int[] labels, int classes)
-    {
-        var y = new Tensor(labels.Length, classes);
-        for (int i = 0; i < labels.Length; i++) y[i, labels[i]] = 1f;
-        return y;
+        return (x, OneHot.Encode(labels, classes), labels);
     }
 }
