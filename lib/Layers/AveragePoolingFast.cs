@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Layers;
@@ -41,6 +42,7 @@ public static partial class AveragePooling
             finally { (_x, _z) = ([], []); }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void Process(int chunk, int start, int end)
         {
             PoolGeometry g = _g;

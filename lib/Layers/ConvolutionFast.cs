@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Layers;
@@ -65,6 +66,7 @@ public static partial class Convolution
     }
 
     /// <summary>Copies every k×k patch of sample x (C×H×W) into a column: columns[(c·k+u)·k+v, i·OW+j] = x̃[c, i·s+u, j·s+v].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Im2Col(ReadOnlySpan<float> x, in ConvGeometry g, Span<float> columns)
     {
         int k = g.Kernel, s = g.Stride, ow = g.OutWidth, row = 0;
@@ -89,6 +91,7 @@ public static partial class Convolution
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: adds each column entry back onto the input pixel it came from (dx must start at zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Col2Im(ReadOnlySpan<float> dColumns, in ConvGeometry g, Span<float> dx)
     {
         int k = g.Kernel, s = g.Stride, ow = g.OutWidth, row = 0;
@@ -120,6 +123,7 @@ public static partial class Convolution
     }
 
     /// <summary>Copies sample x (C×H×W) into the middle of <paramref name="padded"/> (C×(H+2p)×(W+2p)), whose border stays zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PadInto(ReadOnlySpan<float> x, int channels, int height, int width, int padding, Span<float> padded)
     {
         int pw = width + 2 * padding, ph = height + 2 * padding;
@@ -130,6 +134,7 @@ public static partial class Convolution
     }
 
     /// <summary>rot180(W) with input and output channels swapped (C×O×k×k): the kernels that turn the padded δ into ∂J/∂x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RotateAndSwap(ReadOnlySpan<float> w, int outChannels, int channels, int k, Span<float> rotated)
     {
         for (int o = 0; o < outChannels; o++)
@@ -175,6 +180,7 @@ public static partial class Convolution
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void Process(int chunk, int start, int end)
         {
             if (!_backward) ForwardSamples(start, end);
@@ -197,6 +203,7 @@ public static partial class Convolution
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ForwardSamples(int start, int end)
         {
             ConvGeometry g = _g;
@@ -225,6 +232,7 @@ public static partial class Convolution
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void BackwardSamples(int start, int end, Span<float> dW, Span<float> db)
         {
             ConvGeometry g = _g;
@@ -241,6 +249,7 @@ public static partial class Convolution
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void BackwardDirect(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW)
         {
             int p = g.Padding, k = g.Kernel, ph = g.Height + 2 * p, pw = g.Width + 2 * p;
@@ -266,6 +275,7 @@ public static partial class Convolution
             DirectConvolution.Correlate(paddedDelta, g.OutChannels, dh, dw, _rotated, [], g.InChannels, k, dx);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void BackwardIm2Col(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW)
         {
             Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);

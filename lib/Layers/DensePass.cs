@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CnnFromScratch.Layers;
 
 /// <summary>
@@ -35,6 +37,7 @@ internal sealed class DensePass : ChunkedPass
         finally { (_x, _w, _b, _z, _delta, _dW, _dx) = ([], [], [], [], [], [], null); }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Process(int chunk, int start, int end)
     {
         if (!_backward)

@@ -23,6 +23,7 @@ internal static class DirectConvolution
     /// out (O×OH×OW) = bias + valid cross-correlation of x (C×H×W) with w (O×C×k×k), OH = H−k+1, OW = W−k+1.
     /// An empty <paramref name="bias"/> means zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Correlate(ReadOnlySpan<float> x, int channels, int height, int width,
         ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int outChannels, int k, Span<float> output)
     {
@@ -68,6 +69,7 @@ internal static class DirectConvolution
     /// OH·W − (k−1) long, and the zero columns cancel the terms that wrap around into the next row. That trades k−1 wasted
     /// columns per row for long SIMD loops with no per-row overhead; four shifts v share each load of δ.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddWeightGradient(ReadOnlySpan<float> x, int channels, int height, int width,
         ReadOnlySpan<float> delta, int outChannels, int k, Span<float> dW, Span<float> wideDelta)
     {
@@ -166,6 +168,7 @@ internal static class DirectConvolution
         a2.StoreUnsafe(ref zo, (nuint)j2); a3.StoreUnsafe(ref zo, (nuint)j3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CorrelateScalar(ReadOnlySpan<float> x, int channels, int height, int width,
         ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int outChannels, int k, Span<float> output)
     {

@@ -22,6 +22,7 @@ internal static class Gemm
     /// C (m×n) += A (m×k) · B (k×n), reading A[i, p] at a[i·<paramref name="aRowStride"/> + p·<paramref name="aColumnStride"/>]
     /// so that a transposed A (row stride 1, column stride m) costs no copy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(
         ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
     {
@@ -54,6 +55,7 @@ internal static class Gemm
     }
 
     /// <summary>C (m×n) += A (m×k) · Bᵀ for B stored n×k: each element is the dot product of a row of A and a row of B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposedAdd(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
     {
         if (m == 0 || n == 0 || k == 0) return;

@@ -64,6 +64,7 @@ public static partial class MaxPooling
             finally { (_x, _z, _argmax) = ([], [], []); }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void Process(int chunk, int start, int end)
         {
             PoolGeometry g = _g;
@@ -86,6 +87,7 @@ public static partial class MaxPooling
         // so ties keep the first, as in the naive kernel: each row's pair first (the right one wins only if larger), then the
         // bottom pair's winner against the top pair's. Without branches: on real images which candidate wins is
         // unpredictable, and mispredicted branches made a branchy version four times slower than on repeated test data.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Forward2x2(in PoolGeometry g, int inBase, int outBase)
         {
             int w = g.Width, ow = g.OutWidth;
@@ -139,6 +141,7 @@ public static partial class MaxPooling
             return (Vector256.ConditionalSelect(rightWins, right, left), column);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ForwardAnyWindow(in PoolGeometry g, int inBase, int outBase)
         {
             ReadOnlySpan<float> x = _x.AsSpan(inBase, g.Height * g.Width);

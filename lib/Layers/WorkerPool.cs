@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace CnnFromScratch.Layers;
@@ -81,6 +82,7 @@ internal static class WorkerPool
     }
 
     /// <summary>Claims and runs chunks of <paramref name="generation"/> until none is left or a newer pass has started.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ClaimChunks(long generation)
     {
         while (true)
@@ -130,6 +132,7 @@ internal static class WorkerPool
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HelperLoop(object? index)
     {
         int helper = (int)index!;
