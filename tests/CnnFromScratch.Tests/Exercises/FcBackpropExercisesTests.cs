@@ -118,19 +118,7 @@ public sealed class FcBackpropExercisesTests
     [Fact]
     public void Numerical_gradient_check_rejects_a_one_sided_difference()
     {
-        ExerciseResult r = FcBackpropExercises.CheckNumericalGradient((f, x, e) =>
-        {
-            double f0 = f(x);
-            var g = new double[x.Length];
-            for (int i = 0; i < x.Length; i++)
-            {
-                double original = x[i];
-                x[i] = original + e;
-                g[i] = (f(x) - f0) / e;
-                x[i] = original;
-            }
-            return g;
-        });
+        ExerciseResult r = FcBackpropExercises.CheckNumericalGradient(OneSidedDifference);
         Assert.Equal(ExerciseStatus.Failed, r.Status);
         Assert.Contains("central difference", r.Message);
     }
@@ -140,19 +128,7 @@ public sealed class FcBackpropExercisesTests
     {
         // Central differences everywhere except where ε = 0.01: the chapter says that case shows the one-sided error.
         ExerciseResult r = FcBackpropExercises.CheckNumericalGradient((f, x, e) =>
-        {
-            if (e < 1e-2) return NumericalGradient(f, x, e);
-            double f0 = f(x);
-            var g = new double[x.Length];
-            for (int i = 0; i < x.Length; i++)
-            {
-                double original = x[i];
-                x[i] = original + e;
-                g[i] = (f(x) - f0) / e;
-                x[i] = original;
-            }
-            return g;
-        });
+            e < 1e-2 ? NumericalGradient(f, x, e) : OneSidedDifference(f, x, e));
         Assert.Equal(ExerciseStatus.Failed, r.Status);
         Assert.Contains("large ε = 0.01", r.Message);
     }
@@ -182,5 +158,20 @@ public sealed class FcBackpropExercisesTests
         for (int i = 0; i < m.Dim(0); i++)
             for (int j = 0; j < m.Dim(1); j++) t[j, i] = m[i, j];
         return t;
+    }
+
+    /// <summary>The plausible wrong answer: (f(x + ε) − f(x)) / ε, a one-sided difference.</summary>
+    private static double[] OneSidedDifference(Func<double[], double> f, double[] x, double e)
+    {
+        double f0 = f(x);
+        var g = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            double original = x[i];
+            x[i] = original + e;
+            g[i] = (f(x) - f0) / e;
+            x[i] = original;
+        }
+        return g;
     }
 }
