@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CnnFromScratch.Fast;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Losses;
 using CnnFromScratch.Tensors;
