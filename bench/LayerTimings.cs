@@ -17,6 +17,7 @@ internal static class LayerTimings
     public static void Print(BenchSettings s)
     {
         WorkerPool.ThreadCount = s.Threads;
+        using var reuse = Buffers.Reusing(); // layers reuse their output buffers, as in a training step
         int n = s.BatchSize;
         var random = new Random(s.Seed);
         Console.WriteLine($"Per-layer time for one batch of {n} ({s.Threads} thread{(s.Threads == 1 ? "" : "s")}); best of {Rounds} rounds of ≥ {RoundLength.TotalMilliseconds} ms, naive and fast interleaved.");
@@ -57,7 +58,7 @@ internal static class LayerTimings
                 $"{(naive is null ? "" : nb.ToString("F1", CultureInfo.InvariantCulture)),10} {fb,10:F1} {speedUp,9}"));
         }
 
-        // The first layer in training: Sequential.AccumulateGradients skips its ∂J/∂x.
+        // The first layer in training: Sequential.Backward(δ, inputGradient: false) skips its ∂J/∂x.
         {
             var conv = new Conv2d(1, 2, 5, new Random(1));
             Tensor x = Tensor.RandomNormal(random, 1f, n, 1, 28, 28);
@@ -83,11 +84,11 @@ internal static class LayerTimings
             {
                 model.ZeroGradients();
                 loss.Forward(model.Forward(images), targets);
-                model.AccumulateGradients(loss.Backward());
+                model.Backward(loss.Backward(), inputGradient: false);
             }));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Forward, loss and backward (AccumulateGradients) of the whole network: {step:F1} µs per batch of {n} = {n / step * 1e6:F0} images/s."));
+            $"Forward, loss and backward (without ∂J/∂input) of the whole network: {step:F1} µs per batch of {n} = {n / step * 1e6:F0} images/s."));
         Console.WriteLine($"Load average after: {Machine.LoadAverage()}");
     }
 
