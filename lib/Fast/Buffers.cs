@@ -52,8 +52,15 @@ internal static class Buffers
         return buffer;
     }
 
-    /// <summary>True inside a reuse scope.</summary>
-    public static bool ReuseEnabled => t_reuseDepth > 0;
+    /// <summary>
+    /// A tensor a layer keeps for itself between Forward and Backward and never returns (BatchNorm's x̂, Dropout's mask):
+    /// <paramref name="buffer"/> again whenever its shape fits, inside a training step or not.
+    /// </summary>
+    public static Tensor Cache(ref Tensor? buffer, IReadOnlyList<int> shape)
+    {
+        if (buffer is null || !SameShape(buffer.Shape, shape)) buffer = new Tensor(shape.ToArray());
+        return buffer;
+    }
 
     /// <summary>A per-thread scratch array of at least <paramref name="length"/> floats, grown only when too small (never returned to a caller).</summary>
     public static Span<float> Scratch(ref float[]? scratch, int length)

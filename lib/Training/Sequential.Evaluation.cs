@@ -43,12 +43,26 @@ public sealed partial class Sequential
         return (lossSum / count, (double)correct / count);
     }
 
-    // Runs the model over consecutive rows, copying each batch into buffers reused across batches. Nobody outside sees
-    // the layers' outputs, so they reuse their buffers too (see Buffers).
+    // Runs the model in evaluation mode over consecutive rows, copying each batch into buffers reused across batches.
     private void InBatches(Tensor inputs, Tensor? targets, int batchSize, Action<Tensor, Tensor?, int> onBatch)
     {
         if (batchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
+        bool wasTraining = _training;
+        Training = false; // inference: no dropout, BatchNorm with its running statistics
+        try
+        {
+            RunBatches(inputs, targets, batchSize, onBatch);
+        }
+        finally
+        {
+            Training = wasTraining;
+        }
+    }
+
+    // Nobody outside sees the layers' outputs here, so they reuse their buffers (see Buffers).
+    private void RunBatches(Tensor inputs, Tensor? targets, int batchSize, Action<Tensor, Tensor?, int> onBatch)
+    {
         int count = inputs.Dim(0);
         Tensor? x = null, y = null;
         using var reuse = Buffers.Reusing();

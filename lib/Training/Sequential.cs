@@ -20,6 +20,7 @@ public sealed partial class Sequential
     private readonly int[][] _outputShapes;
     private readonly Parameter[] _parameters;
     private readonly int _firstTrainable; // the first layer with parameters: Backward without ∂J/∂input stops there
+    private bool _training = true;
 
     /// <summary>Builds the model and checks that every layer accepts the shape the previous one produces.</summary>
     /// <param name="inputShape">The shape of one sample, without the batch dimension, e.g. [1, 28, 28].</param>
@@ -73,6 +74,22 @@ public sealed partial class Sequential
 
     /// <summary>Every trainable parameter of every layer, in layer order.</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>
+    /// Training mode (true, the default) or evaluation mode (false) for every layer that has both (<see cref="ITrainingMode"/>:
+    /// Dropout, BatchNorm). <see cref="Evaluate"/> and <see cref="Predict"/> always run in evaluation mode and then restore this;
+    /// <see cref="Trainer.Fit"/> sets it to true.
+    /// </summary>
+    public bool Training
+    {
+        get => _training;
+        set
+        {
+            _training = value;
+            foreach (ILayer layer in _layers)
+                if (layer is ITrainingMode modal) modal.Training = value;
+        }
+    }
 
     /// <summary>The total number of trainable numbers.</summary>
     public int ParameterCount => _parameters.Sum(p => p.Value.Length);

@@ -11,7 +11,7 @@ public sealed class OwnershipTests
     public static TheoryData<string> Layers => new()
     {
         "conv", "conv-naive", "dense", "dense-naive", "relu", "leaky-relu", "sigmoid", "tanh", "softmax",
-        "max-pool", "max-pool-naive", "avg-pool", "avg-pool-naive",
+        "max-pool", "max-pool-naive", "avg-pool", "avg-pool-naive", "batch-norm", "dropout",
     };
 
     private static (ILayer Layer, int[] InputShape) Create(string kind)
@@ -31,6 +31,8 @@ public sealed class OwnershipTests
             "max-pool" => (new MaxPool2d(2), [2, 2, 6, 6]),
             "max-pool-naive" => (new MaxPool2d(2, implementation: Implementation.Naive), [2, 2, 6, 6]),
             "avg-pool" => (new AvgPool2d(2), [2, 2, 6, 6]),
+            "batch-norm" => (new BatchNorm(2), [3, 2, 4, 4]),
+            "dropout" => (new Dropout(0.5f, random), [2, 7]),
             _ => (new AvgPool2d(2, implementation: Implementation.Naive), [2, 2, 6, 6]),
         };
     }
