@@ -27,6 +27,8 @@ public static class ChartImage
     {
         int width = PlotlyAxis.Number(figure.Layout["width"]) is double w ? (int)w : figure.Width;
         int height = PlotlyAxis.Number(figure.Layout["height"]) is double h ? (int)h : figure.Height;
-        return StaticChart.Render(figure).GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
+        using var bitmap = new SkiaSharp.SKBitmap(width, height, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Unpremul);
+        using (var canvas = new SkiaSharp.SKCanvas(bitmap)) StaticChart.Render(figure).Render(canvas, width, height);
+        return IndexedPng.Encode(bitmap);
     }
 }

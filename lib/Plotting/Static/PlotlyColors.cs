@@ -67,14 +67,20 @@ internal static class PlotlyColors
 
     private static (double, Color)[] Stops(params (double At, string Css)[] stops) => stops.Select(s => (s.At, Parse(s.Css))).ToArray();
 
-    /// <summary>Linear interpolation between the stops, as plotly draws a colour scale.</summary>
+    /// <summary>
+    /// Linear interpolation between the stops, as plotly draws a colour scale, in 100 steps: a step of 1 % cannot be
+    /// seen, and a scale of at most 101 colours leaves the image few enough for a palette PNG (<see cref="IndexedPng"/>).
+    /// </summary>
     private sealed class Scale((double At, Color Color)[] stops) : IColormap
     {
+        private const int Steps = 100;
+
         public string Name => "plotly colour scale";
 
         public Color GetColor(double position)
         {
             if (double.IsNaN(position)) return Colors.Transparent;
+            position = Math.Round(Math.Clamp(position, 0, 1) * Steps) / Steps;
             position = Math.Clamp(position, stops[0].At, stops[^1].At);
             for (int i = 1; i < stops.Length; i++)
                 if (position <= stops[i].At)

@@ -60,7 +60,7 @@ internal static partial class StaticChart
             };
             if (drawn is null) continue;
             if (ty == y2) drawn.Axes.YAxis = plot.Axes.Right;
-            if (drawn is ScottPlot.Plottables.Heatmap) hasImage = true;
+            if (drawn is ScottPlot.Plottables.Heatmap or ScottPlot.Plottables.ContourLines) hasImage = true;
             else if (drawn is IHasLegendText named && (t["showlegend"] is not JsonValue show || show.GetValue<bool>()))
             {
                 named.LegendText = StaticTraces.Text(t["name"]) ?? $"trace {i}";

@@ -108,11 +108,13 @@ internal static class StaticTraces
         return heatmap;
     }
 
-    /// <summary>A filled contour: the surface as a heatmap in the trace's colours, with <c>ncontours</c> (default 15) lines over it.</summary>
+    /// <summary>
+    /// A contour as its <c>ncontours</c> (default 15) level lines. plotly also fills the bands between them; a fill of
+    /// smooth shades would make the image ten times the bytes, and the lines alone show the same valleys and hills.
+    /// </summary>
     public static IPlottable? Contour(Plot plot, JsonObject trace, PlotlyAxis x, PlotlyAxis y)
     {
-        if (Heatmap(plot, trace, x, y) is not ScottPlot.Plottables.Heatmap surface) return null;
-        var z = surface.Intensities;
+        if (Grid(trace) is not { } z) return null;
         int rows = z.GetLength(0), cols = z.GetLength(1);
         var xs = x.MapAll(trace["x"], cols);
         var ys = y.MapAll(trace["y"], rows);
@@ -121,10 +123,11 @@ internal static class StaticTraces
             for (int c = 0; c < cols; c++)
                 grid[r, c] = new Coordinates3d(xs[c], ys[r], z[r, c]);
         var lines = plot.Add.ContourLines(grid, (int)(PlotlyAxis.Number(trace["ncontours"]) ?? 15));
-        lines.LineColor = Colors.Black.WithAlpha(0.35);
+        lines.LineColor = Colors.Black.WithAlpha(0.45);
         lines.LineWidth = 1;
         lines.LabelStyle.IsVisible = false;
-        return surface;
+        lines.LineStyle.AntiAlias = false;   // anti-aliased, the many short segments of 15+ curves take 200 KB of PNG
+        return lines;
     }
 
     /// <summary>z as a rectangular grid, rows padded with NaN (missing) to the longest; null when there is nothing to draw.</summary>

@@ -130,13 +130,15 @@ public sealed class ChartImageTests
     }
 
     [Fact]
-    public void Histogram_contour_and_a_digit_grid_render_without_blank_images()
+    public void Histogram_and_digit_grid_render_without_blank_images_and_contours_as_level_lines()
     {
         var histogram = Chart.Plot(new Histogram { x = Enumerable.Range(0, 500).Select(i => Math.Sin(i)).ToArray() });
         var grid = Enumerable.Range(0, 20).Select(r => Enumerable.Range(0, 30).Select(c => (double)(r * r + c * c)).ToArray()).ToArray();
         var contour = Chart.Plot(new Contour { z = grid, showscale = false, ncontours = 10 });
         var digits = DigitGrid.Plot(MnistSample.Load().Test.Take(6), count: 6, columns: 3);
-        foreach (var chart in new[] { histogram, contour, digits })
+        var levels = Render(contour).GetPlottables().OfType<ScottPlot.Plottables.ContourLines>().Single();
+        Assert.InRange(levels.Lines.Count, 5, 12);
+        foreach (var chart in new[] { histogram, digits })
         {
             using var image = Decode(chart.ToPng());
             int inked = CountPixels(image, c => c.Red < 200 || c.Green < 200 || c.Blue < 200);
@@ -159,6 +161,33 @@ public sealed class ChartImageTests
         Assert.Same(plot.Axes.Right, accuracy.Axes.YAxis);
         Assert.Equal((0.0, 1.0), (plot.Axes.Right.Range.Min, plot.Axes.Right.Range.Max));
         Assert.Equal("accuracy", plot.Axes.Right.Label.Text);
+    }
+
+    [Fact]
+    public void The_palette_png_is_lossless_and_smaller_than_skias()
+    {
+        using var bitmap = new SKBitmap(300, 200, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        for (int y = 0; y < 200; y++)
+            for (int x = 0; x < 300; x++)
+                bitmap.SetPixel(x, y, new SKColor((byte)(x % 10 * 20), (byte)(y % 5 * 50), 128));
+        byte[] indexed = IndexedPng.Encode(bitmap);
+        using var decoded = Decode(indexed);
+        Assert.Equal(bitmap.Pixels, decoded.Pixels);
+        Assert.True(indexed.Length < bitmap.Encode(SKEncodedImageFormat.Png, 100).Size);
+    }
+
+    [Fact]
+    public void Past_256_colours_the_rare_ones_take_their_nearest_common_colour()
+    {
+        using var bitmap = new SKBitmap(256, 3, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        for (int x = 0; x < 256; x++)
+            for (int y = 0; y < 3; y++)
+                bitmap.SetPixel(x, y, new SKColor((byte)x, 0, 0));   // 256 colours, three pixels each
+        bitmap.SetPixel(0, 0, new SKColor(100, 3, 0));               // a 257th, once: nearest is (100, 0, 0)
+        using var decoded = Decode(IndexedPng.Encode(bitmap));
+        Assert.Equal(new SKColor(100, 0, 0), decoded.GetPixel(0, 0));
+        Assert.Equal(new SKColor(0, 0, 0), decoded.GetPixel(0, 1));
+        Assert.Equal(new SKColor(255, 0, 0), decoded.GetPixel(255, 2));
     }
 
     [Fact]
