@@ -78,7 +78,7 @@ sealed class MyLeakyReLU : ILayer
 
     public Tensor Forward(Tensor input)
     {
-        _z = input.Clone();                          // the input may be overwritten by the layer before on its next call
+        _z = input.Clone();                          // our own copy: the input belongs to the caller, who may change it
         var a = new Tensor(input.Shape.ToArray());
         for (int i = 0; i < a.Length; i++)
             a.Data[i] = input.Data[i] > 0 ? input.Data[i] : Slope * input.Data[i];

@@ -120,7 +120,7 @@ public sealed class TrainingExercisesTests
             if (zero) model.ZeroGradients();
             double batchLoss = loss.Forward(model.Forward(x), y);
             if (stepFirst) optimizer.Step(model.Parameters);
-            if (accumulateOnly) model.AccumulateGradients(loss.Backward());
+            if (accumulateOnly) model.Backward(loss.Backward(), inputGradient: false);
             else model.Backward(loss.Backward());
             if (step && !stepFirst) optimizer.Step(model.Parameters);
             total += weightBySize ? batchLoss * x.Dim(0) : batchLoss;
