@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CnnFromScratch.Fast;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Losses;
 using CnnFromScratch.Tensors;
@@ -64,7 +65,7 @@ internal static class LayerTimings
             double parametersOnly = double.PositiveInfinity;
             for (int r = 0; r < Rounds; r++)
                 parametersOnly = Math.Min(parametersOnly, Microseconds(() =>
-                    Convolution.BackwardFastCore(x, conv.Weights.Value, delta, 1, 0, null, conv.Weights.Gradient, conv.Bias.Gradient)));
+                    ConvolutionFast.Backward(x, conv.Weights.Value, delta, 1, 0, null, conv.Weights.Gradient, conv.Bias.Gradient)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{conv.Name + ", backward without ∂J/∂x (what training runs for the first layer)",-70} {parametersOnly,10:F1}"));
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CnnFromScratch.Fast;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Losses;
 using CnnFromScratch.Optimizers;

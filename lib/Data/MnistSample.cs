@@ -34,18 +34,5 @@ public static class MnistSample
     public static string Folder => DataFolder.Find(FolderName);
 
     /// <summary>The training part (8,000 images) and the test part (2,000 images), checksums verified.</summary>
-    public static (LabeledImages Train, LabeledImages Test) Load()
-    {
-        string folder = Folder;
-        var paths = Dataset.Files.Select(file =>
-        {
-            string path = Path.Combine(folder, file.FileName);
-            if (!File.Exists(path))
-                throw new FileNotFoundException($"{path} is missing from the bundled sample. Restore it with `git checkout -- data/{FolderName}`.", path);
-            if (file.Verify(path) is string problem)
-                throw new IdxFormatException(path, $"{problem}. The bundled sample was changed; restore it with `git checkout -- data/{FolderName}`.");
-            return path;
-        }).ToArray();
-        return (Dataset.Read(paths[0], paths[1], "train"), Dataset.Read(paths[2], paths[3], "test"));
-    }
+    public static (LabeledImages Train, LabeledImages Test) Load() => BundledSample.Load(Dataset, Folder, FolderName);
 }

@@ -4,7 +4,7 @@ namespace CnnFromScratch.Layers;
 
 /// <summary>
 /// Average-pooling kernels on plain tensors (N×C×H×W). This file holds the naive kernels, loops that mirror the derivation;
-/// the fast ones (flat loops, parallel over planes) are in AveragePoolingFast.cs.
+/// the fast ones (flat loops, parallel over planes) are in lib/Fast/AveragePoolingFast.cs.
 /// </summary>
 public static partial class AveragePooling
 {

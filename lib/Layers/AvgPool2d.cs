@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Layers;
@@ -52,7 +53,7 @@ public sealed class AvgPool2d : ILayer
         Buffers.Reuse(ref _dInput, input.Shape);
         return Implementation == Implementation.Naive
             ? AveragePooling.ForwardNaive(input, Window, Stride, z)
-            : AveragePooling.ForwardFast(input, Window, Stride, z);
+            : AveragePoolingFast.Forward(input, Window, Stride, z);
     }
 
     /// <inheritdoc />
@@ -62,6 +63,6 @@ public sealed class AvgPool2d : ILayer
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
         return Implementation == Implementation.Naive
             ? AveragePooling.BackwardNaive(dOutput, Window, Stride, _dInput)
-            : AveragePooling.BackwardFast(dOutput, Window, Stride, _dInput);
+            : AveragePoolingFast.Backward(dOutput, Window, Stride, _dInput);
     }
 }

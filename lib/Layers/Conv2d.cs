@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Initialization;
 using CnnFromScratch.Tensors;
 
@@ -84,7 +85,7 @@ public sealed class Conv2d : ILayer, IInputGradientOptional
         (_, int oh, int ow) = ImageInput.Check(Name, input.Shape, hasBatch: true, InChannels, KernelSize, Stride, Padding);
         Tensor z = Buffers.Reuse(ref _output, input.Dim(0), OutChannels, oh, ow);
         if (Implementation == Implementation.Naive) Convolution.ForwardNaive(input, Weights.Value, Bias.Value, Stride, Padding, z);
-        else Convolution.ForwardFast(input, Weights.Value, Bias.Value, Stride, Padding, z);
+        else ConvolutionFast.Forward(input, Weights.Value, Bias.Value, Stride, Padding, z);
         _input = input;
         return z;
     }
@@ -98,7 +99,7 @@ public sealed class Conv2d : ILayer, IInputGradientOptional
         if (Implementation == Implementation.Naive)
             Convolution.BackwardNaive(_input, Weights.Value, dOutput, Stride, Padding, dx, Weights.Gradient, Bias.Gradient);
         else
-            Convolution.BackwardFast(_input, Weights.Value, dOutput, Stride, Padding, dx, Weights.Gradient, Bias.Gradient);
+            ConvolutionFast.Backward(_input, Weights.Value, dOutput, Stride, Padding, dx, Weights.Gradient, Bias.Gradient);
         return dx;
     }
 
@@ -111,6 +112,6 @@ public sealed class Conv2d : ILayer, IInputGradientOptional
             return;
         }
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        Convolution.BackwardFastCore(_input, Weights.Value, dOutput, Stride, Padding, null, Weights.Gradient, Bias.Gradient);
+        ConvolutionFast.Backward(_input, Weights.Value, dOutput, Stride, Padding, null, Weights.Gradient, Bias.Gradient);
     }
 }

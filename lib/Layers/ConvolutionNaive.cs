@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Layers;
@@ -5,7 +6,7 @@ namespace CnnFromScratch.Layers;
 /// <summary>
 /// 2-D convolution kernels on plain tensors: input x (N×C×H×W), weights W (O×C×k×k), bias b (O), output z (N×O×OH×OW).
 /// This file holds the naive kernels, loops that mirror the derivation line by line; the fast ones
-/// (im2col + GEMM, SIMD, parallel over the batch) are in ConvolutionFast.cs. Tests prove both agree.
+/// (direct SIMD loops or im2col + GEMM, parallel over the batch) are in lib/Fast/ConvolutionFast.cs. Tests prove both agree.
 /// </summary>
 /// <remarks>
 /// As in every deep-learning library, the forward "convolution" is a cross-correlation (the kernel is not flipped);
@@ -36,6 +37,20 @@ public static partial class Convolution
                         z[n, o, i, j] = sum;
                     }
         return z;
+    }
+
+    /// <summary>The same function as <see cref="ForwardNaive"/>, with SIMD and the batch split across cores (lib/Fast/ConvolutionFast.cs).</summary>
+    public static Tensor ForwardFast(Tensor input, Tensor weights, Tensor bias, int stride = 1, int padding = 0, Tensor? output = null) =>
+        ConvolutionFast.Forward(input, weights, bias, stride, padding, output);
+
+    /// <summary>The gradients of <see cref="ForwardFast"/> as new tensors; the same values as <see cref="BackwardNaive(Tensor, Tensor, Tensor, int, int)"/>.</summary>
+    public static (Tensor DInput, Tensor DWeights, Tensor DBias) BackwardFast(
+        Tensor input, Tensor weights, Tensor dOutput, int stride = 1, int padding = 0)
+    {
+        var g = ConvGeometry.Of(input, weights, stride, padding);
+        (Tensor dInput, Tensor dWeights, Tensor dBias) = (g.DInput(null), g.DWeights(null), g.DBias(null));
+        ConvolutionFast.Backward(input, weights, dOutput, stride, padding, dInput, dWeights, dBias);
+        return (dInput, dWeights, dBias);
     }
 
     /// <summary>The gradients of the convolution for ∂J/∂z = <paramref name="dOutput"/>, as new tensors (see the accumulating overload for the equations).</summary>

@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Initialization;
 using CnnFromScratch.Tensors;
 

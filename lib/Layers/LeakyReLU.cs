@@ -1,4 +1,5 @@
 using System.Globalization;
+using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Layers;

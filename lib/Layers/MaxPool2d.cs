@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Layers;
@@ -57,7 +58,7 @@ public sealed class MaxPool2d : ILayer
         else
         {
             if (_argmax.Length != z.Length) _argmax = new int[z.Length];
-            MaxPooling.ForwardFast(input, Window, Stride, z, _argmax);
+            MaxPoolingFast.Forward(input, Window, Stride, z, _argmax);
         }
         _input = input;
         return z;
@@ -71,6 +72,6 @@ public sealed class MaxPool2d : ILayer
         Tensor dx = Buffers.Reuse(ref _dInput, _input.Shape);
         return _forwardImplementation == Implementation.Naive
             ? MaxPooling.BackwardNaive(_input, dOutput, Window, Stride, dx)
-            : MaxPooling.BackwardFast(dOutput, _argmax, Window, Stride, dx);
+            : MaxPoolingFast.Backward(dOutput, _argmax, Window, Stride, dx);
     }
 }

@@ -4,7 +4,7 @@ namespace CnnFromScratch.Layers;
 
 /// <summary>
 /// Max-pooling kernels on plain tensors (N×C×H×W). This file holds the naive kernels, loops that mirror the derivation;
-/// the fast ones (argmax recorded in the forward pass, parallel over planes) are in MaxPoolingFast.cs.
+/// the fast ones (argmax recorded in the forward pass, parallel over planes) are in lib/Fast/MaxPoolingFast.cs.
 /// Ties go to the first maximum in row-major order of the window, in both.
 /// </summary>
 public static partial class MaxPooling

@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Layers;

@@ -7,6 +7,8 @@ namespace CnnFromScratch.Optimizers;
 /// <summary>
 /// Adam (Kingma &amp; Ba, 2015) with bias correction. For each parameter, at step t = 1, 2, …:
 /// m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  m̂ = m / (1 − β1ᵗ);  v̂ = v / (1 − β2ᵗ);  θ ← θ − η m̂ / (√v̂ + ε).
+/// With weight decay λ, g = ∂J/∂θ + λθ (L2 regularisation added to the gradient, as PyTorch's Adam does; AdamW instead
+/// subtracts ηλθ from θ directly).
 /// </summary>
 /// <remarks>
 /// The bias correction matters: m and v start at 0, so early on they underestimate the means of g and g²,
@@ -20,9 +22,10 @@ public sealed class Adam : IOptimizer
     private readonly Dictionary<Parameter, State> _state = new();
     private float _learningRate;
 
-    /// <summary>Creates the optimizer: learning rate η, decay rates β1 (mean of g) and β2 (mean of g²), and ε to avoid dividing by 0.</summary>
-    public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f)
+    /// <summary>Creates the optimizer: learning rate η, decay rates β1 (mean of g) and β2 (mean of g²), ε to avoid dividing by 0, and weight decay λ (0: none).</summary>
+    public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
     {
+        WeightDecay = OptimizerArguments.WeightDecay(weightDecay);
         _learningRate = OptimizerArguments.LearningRate(learningRate);
         Beta1 = OptimizerArguments.Beta(beta1, nameof(beta1));
         Beta2 = OptimizerArguments.Beta(beta2, nameof(beta2));
@@ -37,11 +40,14 @@ public sealed class Adam : IOptimizer
     /// <summary>The decay rate β2 of the running mean of the squared gradient.</summary>
     public float Beta2 { get; }
 
+    /// <summary>The weight decay λ: every step adds λθ to the gradient of θ.</summary>
+    public float WeightDecay { get; }
+
     /// <summary>The ε added to √v̂.</summary>
     public float Epsilon { get; }
 
     /// <inheritdoc />
-    public string Name => string.Create(CultureInfo.InvariantCulture, $"Adam(η={LearningRate}, β1={Beta1}, β2={Beta2})");
+    public string Name => string.Create(CultureInfo.InvariantCulture, $"Adam(η={LearningRate}, β1={Beta1}, β2={Beta2}{(WeightDecay > 0 ? $", λ={WeightDecay}" : "")})");
 
     /// <inheritdoc />
     public float LearningRate
@@ -54,7 +60,7 @@ public sealed class Adam : IOptimizer
     public void Step(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        float beta1 = Beta1, beta2 = Beta2, epsilon = Epsilon;
+        float beta1 = Beta1, beta2 = Beta2, epsilon = Epsilon, lambda = WeightDecay;
         for (int p = 0; p < parameters.Count; p++)
         {
             Parameter parameter = parameters[p];
@@ -74,8 +80,9 @@ public sealed class Adam : IOptimizer
             ReadOnlySpan<float> g = parameter.Gradient.AsSpan();
             for (int i = 0; i < theta.Length; i++)
             {
-                m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+                float gi = g[i] + lambda * theta[i]; // g + λθ
+                m[i] = beta1 * m[i] + (1 - beta1) * gi;
+                v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
                 theta[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) / sqrtCorrection2 + epsilon);
             }
         }

@@ -6,6 +6,7 @@ namespace CnnFromScratch.Optimizers;
 
 /// <summary>
 /// Gradient descent with momentum: v ← βv + ∂J/∂θ, then θ ← θ − ηv, with one velocity v per parameter (starting at 0).
+/// With weight decay λ the gradient gains λθ (the loss gains ½λ‖θ‖²): v ← βv + ∂J/∂θ + λθ.
 /// </summary>
 /// <remarks>
 /// This is the form PyTorch uses. The source article on multi-channel CNNs shows its momentum code only as a
@@ -17,18 +18,22 @@ public sealed class Momentum : IOptimizer
     private readonly Dictionary<Parameter, Tensor> _velocity = new();
     private float _learningRate;
 
-    /// <summary>Creates the optimizer with learning rate η and momentum β (the fraction of the previous velocity kept).</summary>
-    public Momentum(float learningRate, float beta = 0.9f)
+    /// <summary>Creates the optimizer with learning rate η, momentum β (the fraction of the previous velocity kept) and weight decay λ (0: none).</summary>
+    public Momentum(float learningRate, float beta = 0.9f, float weightDecay = 0f)
     {
         _learningRate = OptimizerArguments.LearningRate(learningRate);
         Beta = OptimizerArguments.Beta(beta, nameof(beta));
+        WeightDecay = OptimizerArguments.WeightDecay(weightDecay);
     }
+
+    /// <summary>The weight decay λ: every step adds λθ to the gradient of θ.</summary>
+    public float WeightDecay { get; }
 
     /// <summary>The momentum β in [0, 1); β = 0 is plain SGD.</summary>
     public float Beta { get; }
 
     /// <inheritdoc />
-    public string Name => string.Create(CultureInfo.InvariantCulture, $"Momentum(η={LearningRate}, β={Beta})");
+    public string Name => string.Create(CultureInfo.InvariantCulture, $"Momentum(η={LearningRate}, β={Beta}{(WeightDecay > 0 ? $", λ={WeightDecay}" : "")})");
 
     /// <inheritdoc />
     public float LearningRate
@@ -41,7 +46,7 @@ public sealed class Momentum : IOptimizer
     public void Step(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        float eta = _learningRate, beta = Beta;
+        float eta = _learningRate, beta = Beta, lambda = WeightDecay;
         for (int p = 0; p < parameters.Count; p++)
         {
             Parameter parameter = parameters[p];
@@ -55,7 +60,7 @@ public sealed class Momentum : IOptimizer
             ReadOnlySpan<float> g = parameter.Gradient.AsSpan();
             for (int i = 0; i < theta.Length; i++)
             {
-                v[i] = beta * v[i] + g[i];   // v ← βv + g
+                v[i] = beta * v[i] + g[i] + lambda * theta[i];   // v ← βv + g + λθ
                 theta[i] -= eta * v[i];      // θ ← θ − ηv
             }
         }

@@ -11,6 +11,14 @@ internal static class OptimizerArguments
         return value;
     }
 
+    public static float WeightDecay(float value, string name = "weightDecay")
+    {
+        if (!(value >= 0f) || float.IsInfinity(value))
+            throw new ArgumentOutOfRangeException(name, value,
+                "The weight decay λ must be 0 (none) or a small positive number (typical values: 1e-4 to 5e-4); it adds λθ to every gradient.");
+        return value;
+    }
+
     public static float Beta(float value, string name)
     {
         if (!(value >= 0f && value < 1f))

@@ -22,6 +22,7 @@ public sealed class Sequential
     private readonly int[][] _outputShapes;
     private readonly Parameter[] _parameters;
     private readonly int _firstTrainable; // the first layer with parameters: AccumulateGradients stops there
+    private bool _training = true;
 
     /// <summary>Builds the model and checks that every layer accepts the shape the previous one produces.</summary>
     /// <param name="inputShape">The shape of one sample, without the batch dimension, e.g. [1, 28, 28].</param>
@@ -75,6 +76,22 @@ public sealed class Sequential
 
     /// <summary>Every trainable parameter of every layer, in layer order.</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>
+    /// Training mode (true, the default) or evaluation mode (false) for every layer that has both (<see cref="ITrainingMode"/>:
+    /// Dropout, BatchNorm). <see cref="Evaluate"/> and <see cref="Predict"/> always run in evaluation mode and then restore this;
+    /// <see cref="Trainer.Fit"/> sets it to true.
+    /// </summary>
+    public bool Training
+    {
+        get => _training;
+        set
+        {
+            _training = value;
+            foreach (ILayer layer in _layers)
+                if (layer is ITrainingMode modal) modal.Training = value;
+        }
+    }
 
     /// <summary>The total number of trainable numbers.</summary>
     public int ParameterCount => _parameters.Sum(p => p.Value.Length);
@@ -220,11 +237,25 @@ public sealed class Sequential
         throw new ShapeMismatchException($"Sequential model ({what})", "N×" + TensorShape.Format(sample), batch.Shape, cause);
     }
 
-    // Runs the model over consecutive rows, copying each batch into buffers reused across batches.
+    // Runs the model in evaluation mode over consecutive rows, copying each batch into buffers reused across batches.
     private void InBatches(Tensor inputs, Tensor? targets, int batchSize, Action<Tensor, Tensor?, int> onBatch)
     {
         if (batchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
+        bool wasTraining = _training;
+        Training = false; // inference: no dropout, BatchNorm with its running statistics
+        try
+        {
+            RunBatches(inputs, targets, batchSize, onBatch);
+        }
+        finally
+        {
+            Training = wasTraining;
+        }
+    }
+
+    private void RunBatches(Tensor inputs, Tensor? targets, int batchSize, Action<Tensor, Tensor?, int> onBatch)
+    {
         int count = inputs.Dim(0);
         Tensor? x = null, y = null;
         for (int start = 0; start < count; start += batchSize)

@@ -11,7 +11,7 @@ public static class Trainer
 {
     /// <summary>
     /// Trains <paramref name="model"/> for <see cref="TrainingOptions.Epochs"/> epochs. For every mini-batch:
-    /// zero the gradients, forward pass, loss, backward pass, optimizer step. Returns one <see cref="EpochResult"/> per epoch.
+    /// augment the inputs and set the scheduled learning rate (when asked), zero the gradients, forward pass, loss, backward pass, optimizer step. Returns one <see cref="EpochResult"/> per epoch.
     /// </summary>
     /// <param name="model">The network; its parameters are updated in place.</param>
     /// <param name="loss">The loss J, e.g. <see cref="SoftmaxCrossEntropy"/> on the model's logits.</param>
@@ -38,11 +38,14 @@ public static class Trainer
         {
             long started = Stopwatch.GetTimestamp();
             if (options.Shuffle) batches.Shuffle();
+            model.Training = true; // Dropout drops and BatchNorm uses batch statistics (Evaluate switches to evaluation and back)
             double lossSum = 0;
             int seen = 0, correct = 0;
             for (int b = 0; b < batches.Count; b++)
             {
                 (Tensor x, Tensor y) = batches.Batch(b);
+                options.Augment?.Invoke(x);
+                if (options.Schedule is not null) optimizer.LearningRate = options.Schedule.At(step);
                 model.ZeroGradients();
                 Tensor output = model.Forward(x);
                 double batchLoss = loss.Forward(output, y);

@@ -23,6 +23,15 @@ public sealed record TrainingOptions
     /// <summary>The targets of <see cref="ValidationInputs"/>.</summary>
     public Tensor? ValidationTargets { get; init; }
 
+    /// <summary>The learning rate for every step: when set, the trainer gives the optimizer <c>Schedule.At(step)</c> before each step.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>
+    /// Called on each training batch's inputs before the forward pass, to change them in place (data augmentation, such as
+    /// <see cref="Data.RandomShift.Apply"/>). The batch is the trainer's own copy: the data set is never changed.
+    /// </summary>
+    public Action<Tensor>? Augment { get; init; }
+
     /// <summary>Called after every mini-batch (after the optimizer step). It may change the optimizer's learning rate.</summary>
     public Action<BatchProgress>? OnBatch { get; init; }
 

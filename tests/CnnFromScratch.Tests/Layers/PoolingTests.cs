@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Tensors;
 
@@ -39,10 +40,10 @@ public sealed class PoolingTests
     {
         var random = new Random(1 + k + s + n + c + h + w);
         Tensor x = Tensor.RandomNormal(random, 1f, n, c, h, w);
-        (Tensor z, int[] argmax) = MaxPooling.ForwardFast(x, k, s);
+        (Tensor z, int[] argmax) = MaxPoolingFast.Forward(x, k, s);
         Assert.Equal(MaxPooling.ForwardNaive(x, k, s).Data, z.Data);
         Tensor delta = Tensor.RandomNormal(random, 1f, z.Shape.ToArray());
-        LayerAssert.Close(MaxPooling.BackwardNaive(x, delta, k, s), MaxPooling.BackwardFast(delta, argmax, k, s, new Tensor(n, c, h, w)), 1e-6, "dInput");
+        LayerAssert.Close(MaxPooling.BackwardNaive(x, delta, k, s), MaxPoolingFast.Backward(delta, argmax, k, s, new Tensor(n, c, h, w)), 1e-6, "dInput");
     }
 
     // Wide rows take the fast kernel's vector path (8 windows at a time) and its scalar tail; values from {0, 1, 2}
@@ -56,10 +57,10 @@ public sealed class PoolingTests
         var random = new Random(n + c + h + w);
         var x = new Tensor(n, c, h, w);
         for (int i = 0; i < x.Length; i++) x.Data[i] = random.Next(3);
-        (Tensor z, int[] argmax) = MaxPooling.ForwardFast(x, 2, 2);
+        (Tensor z, int[] argmax) = MaxPoolingFast.Forward(x, 2, 2);
         Assert.Equal(MaxPooling.ForwardNaive(x, 2, 2).Data, z.Data);
         Tensor delta = Tensor.RandomNormal(random, 1f, z.Shape.ToArray());
-        Assert.Equal(MaxPooling.BackwardNaive(x, delta, 2, 2).Data, MaxPooling.BackwardFast(delta, argmax, 2, 2, new Tensor(n, c, h, w)).Data);
+        Assert.Equal(MaxPooling.BackwardNaive(x, delta, 2, 2).Data, MaxPoolingFast.Backward(delta, argmax, 2, 2, new Tensor(n, c, h, w)).Data);
     }
 
     [Theory]
@@ -68,11 +69,11 @@ public sealed class PoolingTests
     {
         var random = new Random(2 + k + s + n + c + h + w);
         Tensor x = Tensor.RandomNormal(random, 1f, n, c, h, w);
-        Tensor z = AveragePooling.ForwardFast(x, k, s);
+        Tensor z = AveragePoolingFast.Forward(x, k, s);
         LayerAssert.Close(AveragePooling.ForwardNaive(x, k, s), z, 1e-5, "output");
         Tensor delta = Tensor.RandomNormal(random, 1f, z.Shape.ToArray());
         LayerAssert.Close(AveragePooling.BackwardNaive(delta, k, s, new Tensor(n, c, h, w)),
-            AveragePooling.BackwardFast(delta, k, s, new Tensor(n, c, h, w)), 1e-5, "dInput");
+            AveragePoolingFast.Backward(delta, k, s, new Tensor(n, c, h, w)), 1e-5, "dInput");
     }
 
     private static Tensor OneToSixteen() => Tensor.From(new float[,] { { 1, 2, 3, 4 }, { 5, 6, 7, 8 }, { 9, 10, 11, 12 }, { 13, 14, 15, 16 } }).Reshape(1, 1, 4, 4);

@@ -1,9 +1,16 @@
 using System.Runtime.CompilerServices;
+using CnnFromScratch.Layers;
 using CnnFromScratch.Tensors;
 
-namespace CnnFromScratch.Layers;
+namespace CnnFromScratch.Fast;
 
-public static partial class Convolution
+/// <summary>
+/// The fast convolution kernels behind <see cref="Convolution.ForwardFast"/> and <see cref="Convolution.BackwardFast(Tensor, Tensor, Tensor, int, int)"/>:
+/// SIMD, and the batch split across cores. Stride 1 convolves each sample directly (<see cref="DirectConvolution"/>; few
+/// channels and small kernels make an im2col copy as costly as the arithmetic); other strides compute each sample as one
+/// matrix product z_n (O×OH·OW) = W (O×C·k·k) · im2col(x_n) (C·k·k×OH·OW) + b on <see cref="Gemm"/>.
+/// </summary>
+internal static class ConvolutionFast
 {
     // Per-thread scratch, sized once and reused by every call on that thread (the kernel helper threads persist).
     [ThreadStatic] private static float[]? t_columns;
@@ -12,12 +19,8 @@ public static partial class Convolution
     [ThreadStatic] private static float[]? t_wideDelta;
     [ThreadStatic] private static FastPass? t_pass;
 
-    /// <summary>
-    /// The same function as <see cref="ForwardNaive"/>, with SIMD and the batch split across cores. Stride 1 convolves each
-    /// sample directly (no copy of its patches; few channels and small kernels make the copy as costly as the arithmetic);
-    /// other strides compute each sample as one matrix product z_n (O×OH·OW) = W (O×C·k·k) · im2col(x_n) (C·k·k×OH·OW) + b.
-    /// </summary>
-    public static Tensor ForwardFast(Tensor input, Tensor weights, Tensor bias, int stride = 1, int padding = 0, Tensor? output = null)
+    /// <summary>The same function as <see cref="Convolution.ForwardNaive"/>; fills <paramref name="output"/> when given.</summary>
+    public static Tensor Forward(Tensor input, Tensor weights, Tensor bias, int stride = 1, int padding = 0, Tensor? output = null)
     {
         var g = ConvGeometry.Of(input, weights, stride, padding);
         g.RequireBias(bias, nameof(bias));
@@ -26,33 +29,15 @@ public static partial class Convolution
         return z;
     }
 
-    /// <summary>The gradients of <see cref="ForwardFast"/> as new tensors; the same values as <see cref="BackwardNaive(Tensor, Tensor, Tensor, int, int)"/>.</summary>
-    public static (Tensor DInput, Tensor DWeights, Tensor DBias) BackwardFast(
-        Tensor input, Tensor weights, Tensor dOutput, int stride = 1, int padding = 0)
-    {
-        var g = ConvGeometry.Of(input, weights, stride, padding);
-        (Tensor dInput, Tensor dWeights, Tensor dBias) = (g.DInput(null), g.DWeights(null), g.DBias(null));
-        BackwardFast(input, weights, dOutput, stride, padding, dInput, dWeights, dBias);
-        return (dInput, dWeights, dBias);
-    }
-
     /// <summary>
-    /// The same as the accumulating <see cref="BackwardNaive(Tensor, Tensor, Tensor, int, int, Tensor, Tensor, Tensor)"/>, split across cores by sample.
+    /// The same as the accumulating naive backward pass, split across cores by sample; a null <paramref name="dInput"/> skips ∂J/∂x.
     /// Stride 1 (with padding p ≤ k−1) works on the images directly: ∂J/∂W[o,c,u,v] += Σ δ[o,i,j]·x̃[c,i+u,j+v], and ∂J/∂x is the
     /// forward kernel run on δ zero-padded by k−1−p with the rotated kernels rot180(W) (input and output channels swapped): the full convolution.
     /// Other strides use the im2col matrix X_n: ∂J/∂W += δ_n · X_nᵀ and ∂J/∂x_n = col2im(Wᵀ · δ_n)
     /// (col2im adds each column back onto the pixels it was copied from). Per-chunk partial sums of ∂J/∂W and ∂J/∂b are
     /// added in chunk order, so the result does not depend on the number of cores or on timing.
     /// </summary>
-    public static void BackwardFast(
-        Tensor input, Tensor weights, Tensor dOutput, int stride, int padding, Tensor dInput, Tensor dWeights, Tensor dBias)
-    {
-        ArgumentNullException.ThrowIfNull(dInput);
-        BackwardFastCore(input, weights, dOutput, stride, padding, dInput, dWeights, dBias);
-    }
-
-    /// <summary>The fast backward pass; a null <paramref name="dInput"/> skips ∂J/∂x (see <see cref="IInputGradientOptional"/>).</summary>
-    internal static void BackwardFastCore(
+    public static void Backward(
         Tensor input, Tensor weights, Tensor dOutput, int stride, int padding, Tensor? dInput, Tensor dWeights, Tensor dBias)
     {
         ArgumentNullException.ThrowIfNull(dWeights);

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace CnnFromScratch.Layers;
+namespace CnnFromScratch.Fast;
 
 /// <summary>
 /// Stride-1 convolution of one sample computed straight from the image, without an im2col copy. With few channels and

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
-namespace CnnFromScratch.Layers;
+namespace CnnFromScratch.Fast;
 
 /// <summary>
 /// The helper threads the fast kernels share to split a batch across cores, started once and woken for every pass.

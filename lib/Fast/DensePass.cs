@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using CnnFromScratch.Layers;
 
-namespace CnnFromScratch.Layers;
+namespace CnnFromScratch.Fast;
 
 /// <summary>
 /// The matrix products of <see cref="Dense"/> on <see cref="Gemm"/>, split across cores: the forward pass and ∂J/∂x by

@@ -1,14 +1,16 @@
 using System.Runtime.CompilerServices;
+using CnnFromScratch.Layers;
 using CnnFromScratch.Tensors;
 
-namespace CnnFromScratch.Layers;
+namespace CnnFromScratch.Fast;
 
-public static partial class AveragePooling
+/// <summary>The fast average-pooling kernels of <see cref="AvgPool2d"/>: flat loops, parallel over planes.</summary>
+internal static class AveragePoolingFast
 {
     [ThreadStatic] private static FastPass? t_pass;
 
-    /// <summary>The same output as <see cref="ForwardNaive"/>, on flat spans with window rows summed by SIMD, parallel over the N×C planes.</summary>
-    public static Tensor ForwardFast(Tensor input, int window, int stride, Tensor? output = null)
+    /// <summary>The same output as <see cref="AveragePooling.ForwardNaive"/>, on flat spans with window rows summed by SIMD, parallel over the N×C planes.</summary>
+    public static Tensor Forward(Tensor input, int window, int stride, Tensor? output = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var g = PoolGeometry.Of(input.Shape, window, stride);
@@ -17,8 +19,8 @@ public static partial class AveragePooling
         return z;
     }
 
-    /// <summary>The same as <see cref="BackwardNaive"/>: overwrites <paramref name="dInput"/> (whose shape is the input's) and returns it.</summary>
-    public static Tensor BackwardFast(Tensor dOutput, int window, int stride, Tensor dInput)
+    /// <summary>The same as <see cref="AveragePooling.BackwardNaive"/>: overwrites <paramref name="dInput"/> (whose shape is the input's) and returns it.</summary>
+    public static Tensor Backward(Tensor dOutput, int window, int stride, Tensor dInput)
     {
         ArgumentNullException.ThrowIfNull(dOutput);
         ArgumentNullException.ThrowIfNull(dInput);

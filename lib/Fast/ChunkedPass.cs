@@ -1,4 +1,4 @@
-namespace CnnFromScratch.Layers;
+namespace CnnFromScratch.Fast;
 
 /// <summary>
 /// Runs a loop over independent items (samples, or channel planes) as a fixed number of contiguous chunks that the

@@ -1,18 +1,20 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using CnnFromScratch.Layers;
 using CnnFromScratch.Tensors;
 
-namespace CnnFromScratch.Layers;
+namespace CnnFromScratch.Fast;
 
-public static partial class MaxPooling
+/// <summary>The fast max-pooling kernels of <see cref="MaxPool2d"/>: the argmax recorded in the forward pass, parallel over planes.</summary>
+internal static class MaxPoolingFast
 {
     [ThreadStatic] private static FastPass? t_pass;
 
     /// <summary>
-    /// The same output as <see cref="ForwardNaive"/>, and in the same sweep the flat index into the input of every window's maximum,
-    /// which is all <see cref="BackwardFast"/> needs. Parallel over the N×C planes. Buffers are filled when given, else allocated.
+    /// The same output as <see cref="MaxPooling.ForwardNaive"/>, and in the same sweep the flat index into the input of every window's maximum,
+    /// which is all <see cref="Backward"/> needs. Parallel over the N×C planes. Buffers are filled when given, else allocated.
     /// </summary>
-    public static (Tensor Output, int[] Argmax) ForwardFast(Tensor input, int window, int stride, Tensor? output = null, int[]? argmax = null)
+    public static (Tensor Output, int[] Argmax) Forward(Tensor input, int window, int stride, Tensor? output = null, int[]? argmax = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var g = PoolGeometry.Of(input.Shape, window, stride);
@@ -25,7 +27,7 @@ public static partial class MaxPooling
     }
 
     /// <summary>∂J/∂x: scatters δ onto the recorded maxima; overwrites <paramref name="dInput"/> (whose shape is the input's) and returns it.</summary>
-    public static Tensor BackwardFast(Tensor dOutput, int[] argmax, int window, int stride, Tensor dInput)
+    public static Tensor Backward(Tensor dOutput, int[] argmax, int window, int stride, Tensor dInput)
     {
         ArgumentNullException.ThrowIfNull(dOutput);
         ArgumentNullException.ThrowIfNull(argmax);
@@ -33,7 +35,7 @@ public static partial class MaxPooling
         var g = PoolGeometry.Of(dInput.Shape, window, stride);
         g.RequireDOutput(dOutput);
         if (argmax.Length != dOutput.Length)
-            throw new ArgumentException($"argmax has {argmax.Length} entries but dOutput has {dOutput.Length}; pass the argmax of the matching ForwardFast.", nameof(argmax));
+            throw new ArgumentException($"argmax has {argmax.Length} entries but dOutput has {dOutput.Length}; pass the argmax of the matching Forward.", nameof(argmax));
         (t_pass ??= new FastPass()).Backward(g, dOutput.Data, argmax, dInput.Data);
         return dInput;
     }

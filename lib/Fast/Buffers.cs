@@ -1,6 +1,6 @@
 using CnnFromScratch.Tensors;
 
-namespace CnnFromScratch.Layers;
+namespace CnnFromScratch.Fast;
 
 /// <summary>
 /// The buffer rule in one place: a layer keeps the tensor it returned last time and hands it out again

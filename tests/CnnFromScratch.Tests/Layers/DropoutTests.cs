@@ -1,0 +1,76 @@
+using CnnFromScratch.Layers;
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Tests.Layers;
+
+public sealed class DropoutTests
+{
+    [Fact]
+    public void Training_mode_zeroes_about_p_of_the_units_and_scales_the_rest_by_1_over_1_minus_p()
+    {
+        var dropout = new Dropout(0.25f, new Random(1));
+        Tensor x = new Tensor(100, 100).Fill(2f);
+        Tensor y = dropout.Forward(x);
+        int dropped = y.Data.Count(v => v == 0f);
+        Assert.InRange(dropped, 2300, 2700);                                 // p = 25 % of 10,000
+        Assert.All(y.Data.Where(v => v != 0f), v => Assert.Equal(2f / 0.75f, v, precision: 5));
+        Assert.InRange(y.Data.Average(), 1.95, 2.05);                        // E[y] = x: inverted dropout keeps the mean
+    }
+
+    [Fact]
+    public void Evaluation_mode_is_the_identity_forward_and_backward()
+    {
+        var dropout = new Dropout(0.5f, new Random(2)) { Training = false };
+        Tensor x = Tensor.RandomNormal(new Random(3), 1f, 4, 5);
+        LayerAssert.Close(x, dropout.Forward(x), 0, "y = x");
+        Tensor delta = Tensor.RandomNormal(new Random(4), 1f, 4, 5);
+        LayerAssert.Close(delta, dropout.Backward(delta), 0, "∂J/∂x = ∂J/∂y");
+    }
+
+    [Fact]
+    public void Backward_multiplies_by_the_same_mask_as_forward()
+    {
+        var dropout = new Dropout(0.5f, new Random(5));
+        Tensor x = Tensor.RandomNormal(new Random(6), 1f, 3, 8);
+        Tensor y = dropout.Forward(x);
+        Tensor delta = new Tensor(3, 8).Fill(1f);
+        Tensor dx = dropout.Backward(delta);
+        LayerAssert.Close(dropout.Mask, dx, 0, "∂J/∂x = 1 ⊙ m");
+        for (int i = 0; i < x.Length; i++) Assert.Equal(x.Data[i] * dropout.Mask.Data[i], y.Data[i]);
+    }
+
+    [Fact]
+    public void Backward_matches_numerical_gradient_with_a_fixed_mask()
+    {
+        var dropout = new Dropout(0.3f, new Random(7)) { FreezeMask = true };
+        LayerAssert.GradientsMatch(dropout, Tensor.RandomNormal(new Random(8), 1f, 2, 3, 4, 4));
+    }
+
+    [Fact]
+    public void A_new_mask_is_drawn_for_every_batch_unless_frozen()
+    {
+        var dropout = new Dropout(0.5f, new Random(9));
+        Tensor x = new Tensor(2, 50).Fill(1f);
+        float[] first = (float[])dropout.Forward(x).Data.Clone();
+        Assert.NotEqual(first, dropout.Forward(x).Data);
+        dropout.FreezeMask = true;
+        float[] frozen = (float[])dropout.Forward(x).Data.Clone();
+        Assert.Equal(frozen, dropout.Forward(x).Data);
+    }
+
+    [Theory]
+    [InlineData(-0.1f)]
+    [InlineData(1f)]
+    public void Rejects_a_probability_outside_0_to_1(float p)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Dropout(p, new Random(0)));
+        Assert.Contains("[0, 1)", e.Message);
+    }
+
+    [Fact]
+    public void Rejects_a_tensor_without_a_batch_dimension()
+    {
+        var e = Assert.Throws<ShapeMismatchException>(() => new Dropout(0.5f, new Random(0)).Forward(Tensor.Vector(1, 2)));
+        Assert.Contains("Dropout(p=0.5)", e.Message);
+    }
+}
