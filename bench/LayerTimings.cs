@@ -42,7 +42,7 @@ internal static class LayerTimings
         {
             IReadOnlyList<int> sample = k == 0 ? fastModel.InputShape : fastModel.OutputShapeOf(k - 1);
             ILayer fast = fastModel.Layers[k];
-            ILayer? naive = naiveModel.Layers[k] switch
+            ILayer? naive = s.FastOnly ? null : naiveModel.Layers[k] switch
             {
                 Conv2d or MaxPool2d or AvgPool2d => naiveModel.Layers[k],
                 Dense dense => new NaiveDense(dense),
@@ -64,8 +64,8 @@ internal static class LayerTimings
         }
 
         Console.WriteLine("| *wide 3×3 layers (PyTorch's MNIST example)* | | | | | | | | | | |");
-        Row(new Conv2d(1, 32, 3, new Random(1)), new Conv2d(1, 32, 3, new Random(1), implementation: Implementation.Naive), [1, 28, 28], n, random, peak);
-        Row(new Conv2d(32, 64, 3, new Random(2)), new Conv2d(32, 64, 3, new Random(2), implementation: Implementation.Naive), [32, 26, 26], n, random, peak);
+        Row(new Conv2d(1, 32, 3, new Random(1)), s.FastOnly ? null : new Conv2d(1, 32, 3, new Random(1), implementation: Implementation.Naive), [1, 28, 28], n, random, peak);
+        Row(new Conv2d(32, 64, 3, new Random(2)), s.FastOnly ? null : new Conv2d(32, 64, 3, new Random(2), implementation: Implementation.Naive), [32, 26, 26], n, random, peak);
 
         // The training step the Trainer runs per batch, without the optimiser step: thousands of updates on one batch
         // would drive the gradients towards zero, into subnormal floats that the CPU handles slowly.

@@ -6,9 +6,10 @@ namespace CnnFromScratch.Fast;
 
 /// <summary>
 /// The fast convolution kernels behind <see cref="Convolution.ForwardFast"/> and <see cref="Convolution.BackwardFast(Tensor, Tensor, Tensor, int, int)"/>:
-/// SIMD, and the batch split across cores. Stride 1 convolves each sample directly (<see cref="DirectConvolution"/>; few
-/// channels and small kernels make an im2col copy as costly as the arithmetic); other strides compute each sample as one
-/// matrix product z_n (O×OH·OW) = W (O×C·k·k) · im2col(x_n) (C·k·k×OH·OW) + b on <see cref="Gemm"/>.
+/// SIMD, and the batch split across cores. Stride 1 convolves each sample directly (<see cref="DirectConvolution"/>: the
+/// same matrix product as im2col, with the image's shifted views in place of the copied patches; few channels and small
+/// kernels make the copy as costly as the arithmetic); other strides compute each sample as one matrix product
+/// z_n (O×OH·OW) = W (O×C·k·k) · im2col(x_n) (C·k·k×OH·OW) + b on <see cref="Gemm"/>.
 /// </summary>
 internal static class ConvolutionFast
 {
@@ -31,8 +32,8 @@ internal static class ConvolutionFast
 
     /// <summary>
     /// The same as the accumulating naive backward pass, split across cores by sample; a null <paramref name="dInput"/> skips ∂J/∂x.
-    /// Stride 1 (with padding p ≤ k−1) works on the images directly: ∂J/∂W[o,c,u,v] += Σ δ[o,i,j]·x̃[c,i+u,j+v], and ∂J/∂x is the
-    /// forward kernel run on δ zero-padded by k−1−p with the rotated kernels rot180(W) (input and output channels swapped): the full convolution.
+    /// Stride 1 works on the images directly: ∂J/∂W[o,c,u,v] += Σ δ[o,i,j]·x̃[c,i+u,j+v], and ∂J/∂x̃[c,i+u,j+v] += Σ_o W[o,c,u,v]·δ[o,i,j]
+    /// (each δ sent back onto the pixels its window read, which is the full convolution of δ with rot180(W)), cropped by p.
     /// Other strides use the im2col matrix X_n: ∂J/∂W += δ_n · X_nᵀ and ∂J/∂x_n = col2im(Wᵀ · δ_n)
     /// (col2im adds each column back onto the pixels it was copied from). Per-chunk partial sums of ∂J/∂W and ∂J/∂b are
     /// added in chunk order, so the result does not depend on the number of cores or on timing.
@@ -118,24 +119,12 @@ internal static class ConvolutionFast
                 x.Slice((c * height + y) * width, width).CopyTo(padded.Slice((c * ph + y + padding) * pw + padding, width));
     }
 
-    /// <summary>rot180(W) with input and output channels swapped (C×O×k×k): the kernels that turn the padded δ into ∂J/∂x.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RotateAndSwap(ReadOnlySpan<float> w, int outChannels, int channels, int k, Span<float> rotated)
-    {
-        for (int o = 0; o < outChannels; o++)
-            for (int c = 0; c < channels; c++)
-                for (int u = 0; u < k; u++)
-                    for (int v = 0; v < k; v++)
-                        rotated[((c * outChannels + o) * k + k - 1 - u) * k + k - 1 - v] = w[((o * channels + c) * k + u) * k + v];
-    }
-
     /// <summary>One fast forward or backward call, over the samples of the batch.</summary>
     private sealed class FastPass : ChunkedPass
     {
         private bool _backward, _direct, _inputGradient;
         private ConvGeometry _g;
         private float[] _input = [], _weights = [], _bias = [], _output = [], _dOutput = [], _dInput = [];
-        private float[] _rotated = [];   // rot180(W), channels swapped, for the direct ∂J/∂x
         private float[] _partials = [];  // per chunk: ∂J/∂W then ∂J/∂b
 
         public void Forward(in ConvGeometry g, Tensor input, Tensor weights, Tensor bias, Tensor output)
@@ -148,14 +137,9 @@ internal static class ConvolutionFast
         {
             (_backward, _g, _input, _weights, _dOutput) = (true, g, input.Data, weights.Data, dOutput.Data);
             (_inputGradient, _dInput) = dInput is null ? (false, []) : (true, dInput.Data);
-            _direct = g.Stride == 1 && g.Padding <= g.Kernel - 1;
+            _direct = g.Stride == 1;
             int wCount = g.OutChannels * g.PatchSize, perChunk = wCount + g.OutChannels;
             if (_partials.Length < ChunkedPass.MaxChunks * perChunk) _partials = new float[ChunkedPass.MaxChunks * perChunk];
-            if (_direct && _inputGradient)
-            {
-                if (_rotated.Length != wCount) _rotated = new float[wCount];
-                RotateAndSwap(weights.Data, g.OutChannels, g.InChannels, g.Kernel, _rotated);
-            }
             RunAndForget();
             // Add the chunks' partial sums in chunk order: the same bits whichever thread ran which chunk.
             for (int chunk = 0; chunk < Chunks; chunk++)
@@ -248,16 +232,16 @@ internal static class ConvolutionFast
             Span<float> wideDelta = Buffers.Scratch(ref t_wideDelta, g.OutChannels * g.OutHeight * pw);
             DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, wideDelta);
             if (!_inputGradient) return;
-            // ∂J/∂x = pad_{k−1−p}(δ) ⋆ rot180(W), input and output channels swapped.
-            int q = k - 1 - p, dh = g.OutHeight + 2 * q, dw = g.OutWidth + 2 * q;
-            ReadOnlySpan<float> paddedDelta = delta;
-            if (q > 0)
-            {
-                Span<float> buffer = Buffers.Scratch(ref t_dColumns, g.OutChannels * dh * dw);
-                PadInto(delta, g.OutChannels, g.OutHeight, g.OutWidth, q, buffer);
-                paddedDelta = buffer;
-            }
-            DirectConvolution.Correlate(paddedDelta, g.OutChannels, dh, dw, _rotated, [], g.InChannels, k, dx);
+            // ∂J/∂x̃: each δ goes back onto the k×k pixels its window read, weighted by W; then the padding is cropped off.
+            int wideStride = (g.OutHeight * pw + DirectConvolution.InputGradientSlack - 1) / DirectConvolution.InputGradientSlack * DirectConvolution.InputGradientSlack;
+            Span<float> dPadded = Buffers.Scratch(ref t_dColumns, g.InChannels * ph * pw + DirectConvolution.InputGradientSlack);
+            wideDelta = Buffers.Scratch(ref t_wideDelta, g.OutChannels * wideStride);
+            DirectConvolution.InputGradient(delta, g.OutChannels, _weights, g.InChannels, ph, pw, k, dPadded, wideDelta);
+            if (p == 0) dPadded[..dx.Length].CopyTo(dx);
+            else
+                for (int c = 0; c < g.InChannels; c++)
+                    for (int y = 0; y < g.Height; y++)
+                        dPadded.Slice((c * ph + y + p) * pw + p, g.Width).CopyTo(dx.Slice((c * g.Height + y) * g.Width, g.Width));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

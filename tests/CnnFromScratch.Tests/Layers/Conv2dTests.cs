@@ -43,7 +43,7 @@ public sealed class Conv2dTests
     [InlineData(4, 3, 3, 2, 0, 3, 13, 17)]
     [InlineData(1, 2, 5, 1, 0, 9, 28, 28)]   // the course network's first layer
     [InlineData(2, 3, 3, 1, 1, 3, 13, 10)]   // odd filter count, rows of 13 outputs
-    [InlineData(2, 3, 3, 1, 3, 2, 9, 11)]    // padding beyond k−1: ∂J/∂x takes the im2col route
+    [InlineData(2, 3, 3, 1, 3, 2, 9, 11)]    // padding beyond k−1: whole rows and columns of only padding
     [InlineData(3, 5, 3, 1, 0, 2, 12, 40)]   // rows of 38 outputs, wider than one register block
     [InlineData(1, 6, 5, 1, 2, 3, 28, 28)]   // LeNet-5's first layer: 6 filters (tiles of 3), padding 2
     [InlineData(6, 16, 5, 1, 0, 3, 14, 14)]  // LeNet-5's second layer: 16 filters (tiles of 4), rows of 10
