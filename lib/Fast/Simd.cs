@@ -119,6 +119,15 @@ internal static class Simd
         return (t0, t1, t2, t3);
     }
 
+    /// <summary>
+    /// <see cref="Relu(ReadOnlySpan{float}, Span{float})"/> over whole arrays (what the ReLU layer passes), split across
+    /// cores when they are long (<see cref="ElementwisePass"/>).
+    /// </summary>
+    public static void Relu(float[] x, float[] y) => ElementwisePass.Relu(x, y);
+
+    /// <summary><see cref="ReluBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> over whole arrays, split across cores when they are long.</summary>
+    public static void ReluBackward(float[] a, float[] g, float[] d) => ElementwisePass.ReluBackward(a, g, d);
+
     /// <summary>y = max(x, 0) element-wise (a NaN stays NaN, so a diverging network still shows in its loss).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Relu(ReadOnlySpan<float> x, Span<float> y)
