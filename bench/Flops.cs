@@ -26,7 +26,7 @@ internal static class Flops
     public static double Backward(ILayer layer, IReadOnlyList<int> sampleShape, int n, bool inputGradient) =>
         Forward(layer, sampleShape, n) * (inputGradient ? 2 : 1);
 
-    /// <summary>One training step of <paramref name="model"/> on <paramref name="n"/> samples: forward, then backward without the first trainable layer's ∂J/∂x (what <see cref="Sequential.AccumulateGradients"/> runs).</summary>
+    /// <summary>One training step of <paramref name="model"/> on <paramref name="n"/> samples: forward, then backward without the first trainable layer's ∂J/∂x (what <see cref="Trainer.Fit"/> runs: <c>Backward(δ, inputGradient: false)</c>).</summary>
     public static double TrainingStep(Sequential model, int n)
     {
         double sum = 0;

@@ -21,6 +21,7 @@ internal static class LayerTimings
     public static void Print(BenchSettings s, Peak peak)
     {
         WorkerPool.ThreadCount = s.Threads;
+        using var reuse = Buffers.Reusing(); // layers reuse their output buffers, as in a training step
         foreach (int n in s.BatchSizes) PrintBatch(s, peak, n);
     }
 
@@ -49,11 +50,11 @@ internal static class LayerTimings
                 _ => null,
             };
             var (ff, fb) = Row(fast, naive, sample, n, random, peak);
-            if (fast.Parameters.Count > 0 && !seenTrainable && fast is IInputGradientOptional optional)
+            if (fast.Parameters.Count > 0 && !seenTrainable && fast is Conv2d or Dense)
             {
-                // The first trainable layer in training: Sequential.AccumulateGradients skips its ∂J/∂x.
+                // The first trainable layer in training: Sequential.Backward(δ, inputGradient: false) skips its ∂J/∂x.
                 Tensor delta = Tensor.RandomNormal(random, 1f, fast.Forward(Tensor.RandomNormal(random, 1f, [n, .. sample])).Shape.ToArray());
-                double parametersOnly = Best(() => optional.BackwardParametersOnly(delta), Rounds);
+                double parametersOnly = Best(() => fast.Backward(delta, inputGradient: false), Rounds);
                 double flops = Flops.Backward(fast, sample, n, inputGradient: false);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| — backward without ∂J/∂x (what training runs for the first layer) | | | | | | | {parametersOnly:F1} | {Gflops(flops, parametersOnly)} | {Percent(flops, parametersOnly, peak)} | |"));
@@ -78,13 +79,13 @@ internal static class LayerTimings
         {
             model.ZeroGradients();
             loss.Forward(model.Forward(images), targets);
-            model.AccumulateGradients(loss.Backward());
+            model.Backward(loss.Backward(), inputGradient: false);
         }, Rounds);
         double inference = Best(() => model.Forward(images), Rounds);
         double stepFlops = Flops.TrainingStep(model, n), inferenceFlops = Flops.Inference(model, n);
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Training step (forward, loss, AccumulateGradients; no optimiser step): {step:F1} µs per batch of {n} = {n / step * 1e6:N0} images/s, " +
+            $"Training step (forward, loss, backward without ∂J/∂input; no optimiser step): {step:F1} µs per batch of {n} = {n / step * 1e6:N0} images/s, " +
             $"{Gflops(stepFlops, step)} GFLOP/s = {Percent(stepFlops, step, peak)} of peak; the layers above sum to {layerSum:F1} µs."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Forward pass alone: {inference:F1} µs = {n / inference * 1e6:N0} images/s, {Gflops(inferenceFlops, inference)} GFLOP/s = {Percent(inferenceFlops, inference, peak)} of peak."));
