@@ -13,11 +13,6 @@ namespace CnnFromScratch.Fast;
 /// </summary>
 internal static class ConvolutionFast
 {
-    // Per-thread scratch, sized once and reused by every call on that thread (the kernel helper threads persist).
-    [ThreadStatic] private static float[]? t_columns;
-    [ThreadStatic] private static float[]? t_dColumns;
-    [ThreadStatic] private static float[]? t_padded;
-    [ThreadStatic] private static float[]? t_wideDelta;
     [ThreadStatic] private static FastPass? t_pass;
 
     /// <summary>The same function as <see cref="Convolution.ForwardNaive"/>; fills <paramref name="output"/> when given.</summary>
@@ -126,6 +121,39 @@ internal static class ConvolutionFast
         private ConvGeometry _g;
         private float[] _input = [], _weights = [], _bias = [], _output = [], _dOutput = [], _dInput = [];
         private float[] _partials = [];  // per chunk: ∂J/∂W then ∂J/∂b
+        private readonly Scratch[] _scratch = new Scratch[ChunkedPass.MaxChunks];
+
+        // Each chunk's working memory, grown on the calling thread before the pass starts, so a helper thread never
+        // allocates (a helper's first chunk of a kernel would otherwise count against the zero-allocation rule).
+        private sealed class Scratch
+        {
+            public float[] Padded = [], Wide = [], WideDelta = [], DPadded = [], Columns = [], DColumns = [];
+            public int[] Offsets = [];
+
+            public void Fit(in ConvGeometry g, bool backward)
+            {
+                int ph = g.Height + 2 * g.Padding, pw = g.Width + 2 * g.Padding, slack = DirectConvolution.InputGradientSlack;
+                if (g.Stride == 1)
+                {
+                    Grow(ref Padded, g.Padding > 0 ? g.InChannels * ph * pw : 0);
+                    Grow(ref Offsets, g.PatchSize);
+                    if (!backward) Grow(ref Wide, g.OutChannels * g.OutHeight * pw);
+                    else
+                    {
+                        Grow(ref WideDelta, g.OutChannels * ((g.OutHeight * pw + slack - 1) / slack * slack));
+                        Grow(ref DPadded, g.InChannels * ph * pw + slack);
+                    }
+                    return;
+                }
+                Grow(ref Columns, g.PatchSize * g.OutPixels);
+                if (backward) Grow(ref DColumns, g.PatchSize * g.OutPixels);
+            }
+
+            private static void Grow<T>(ref T[] array, int length)
+            {
+                if (array.Length < length) array = new T[length];
+            }
+        }
 
         public void Forward(in ConvGeometry g, Tensor input, Tensor weights, Tensor bias, Tensor output)
         {
@@ -152,18 +180,19 @@ internal static class ConvolutionFast
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void Process(int chunk, int start, int end)
         {
-            if (!_backward) ForwardSamples(start, end);
+            if (!_backward) ForwardSamples(start, end, _scratch[chunk]);
             else
             {
                 int wCount = _g.OutChannels * _g.PatchSize;
                 Span<float> partial = _partials.AsSpan(chunk * (wCount + _g.OutChannels), wCount + _g.OutChannels);
                 partial.Clear();
-                BackwardSamples(start, end, partial[..wCount], partial[wCount..]);
+                BackwardSamples(start, end, partial[..wCount], partial[wCount..], _scratch[chunk]);
             }
         }
 
         private void RunAndForget()
         {
+            for (int c = 0; c < Math.Min(_g.Batch, ChunkedPass.MaxChunks); c++) (_scratch[c] ??= new Scratch()).Fit(_g, _backward);
             try { Run(_g.Batch); }
             finally
             {
@@ -173,7 +202,7 @@ internal static class ConvolutionFast
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void ForwardSamples(int start, int end)
+        private void ForwardSamples(int start, int end, Scratch scratch)
         {
             ConvGeometry g = _g;
             int inSize = g.InChannels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
@@ -186,14 +215,14 @@ internal static class ConvolutionFast
                 {
                     if (g.Padding > 0)
                     {
-                        Span<float> padded = Buffers.Scratch(ref t_padded, g.InChannels * ph * pw);
+                        Span<float> padded = scratch.Padded.AsSpan(0, g.InChannels * ph * pw);
                         PadInto(x, g.InChannels, g.Height, g.Width, g.Padding, padded);
                         x = padded;
                     }
-                    DirectConvolution.Correlate(x, g.InChannels, ph, pw, _weights, _bias, g.OutChannels, g.Kernel, z);
+                    DirectConvolution.Correlate(x, g.InChannels, ph, pw, _weights, _bias, g.OutChannels, g.Kernel, z, scratch.Wide, scratch.Offsets);
                     continue;
                 }
-                Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);
+                Span<float> columns = scratch.Columns.AsSpan(0, g.PatchSize * g.OutPixels);
                 Im2Col(x, g, columns);
                 for (int o = 0; o < g.OutChannels; o++) z.Slice(o * g.OutPixels, g.OutPixels).Fill(_bias[o]);
                 // z_n += W · X_n
@@ -202,7 +231,7 @@ internal static class ConvolutionFast
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void BackwardSamples(int start, int end, Span<float> dW, Span<float> db)
+        private void BackwardSamples(int start, int end, Span<float> dW, Span<float> db, Scratch scratch)
         {
             ConvGeometry g = _g;
             int inSize = g.InChannels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
@@ -213,30 +242,27 @@ internal static class ConvolutionFast
                 Span<float> dx = _inputGradient ? _dInput.AsSpan(n * inSize, inSize) : [];
                 // ∂J/∂b += Σ δ
                 for (int o = 0; o < g.OutChannels; o++) db[o] += Simd.Sum(delta.Slice(o * g.OutPixels, g.OutPixels));
-                if (_direct) BackwardDirect(g, x, delta, dx, dW);
-                else BackwardIm2Col(g, x, delta, dx, dW);
+                if (_direct) BackwardDirect(g, x, delta, dx, dW, scratch);
+                else BackwardIm2Col(g, x, delta, dx, dW, scratch);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void BackwardDirect(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW)
+        private void BackwardDirect(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW, Scratch scratch)
         {
             int p = g.Padding, k = g.Kernel, ph = g.Height + 2 * p, pw = g.Width + 2 * p;
             if (p > 0)
             {
-                Span<float> padded = Buffers.Scratch(ref t_padded, g.InChannels * ph * pw);
+                Span<float> padded = scratch.Padded.AsSpan(0, g.InChannels * ph * pw);
                 PadInto(x, g.InChannels, g.Height, g.Width, p, padded);
                 x = padded;
             }
             // ∂J/∂W += x̃ ⋆ δ
-            Span<float> wideDelta = Buffers.Scratch(ref t_wideDelta, g.OutChannels * g.OutHeight * pw);
-            DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, wideDelta);
+            DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, scratch.WideDelta, scratch.Offsets);
             if (!_inputGradient) return;
             // ∂J/∂x̃: each δ goes back onto the k×k pixels its window read, weighted by W; then the padding is cropped off.
-            int wideStride = (g.OutHeight * pw + DirectConvolution.InputGradientSlack - 1) / DirectConvolution.InputGradientSlack * DirectConvolution.InputGradientSlack;
-            Span<float> dPadded = Buffers.Scratch(ref t_dColumns, g.InChannels * ph * pw + DirectConvolution.InputGradientSlack);
-            wideDelta = Buffers.Scratch(ref t_wideDelta, g.OutChannels * wideStride);
-            DirectConvolution.InputGradient(delta, g.OutChannels, _weights, g.InChannels, ph, pw, k, dPadded, wideDelta);
+            Span<float> dPadded = scratch.DPadded;
+            DirectConvolution.InputGradient(delta, g.OutChannels, _weights, g.InChannels, ph, pw, k, dPadded, scratch.WideDelta, scratch.Offsets);
             if (p == 0) dPadded[..dx.Length].CopyTo(dx);
             else
                 for (int c = 0; c < g.InChannels; c++)
@@ -245,10 +271,10 @@ internal static class ConvolutionFast
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void BackwardIm2Col(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW)
+        private void BackwardIm2Col(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW, Scratch scratch)
         {
-            Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);
-            Span<float> dColumns = Buffers.Scratch(ref t_dColumns, g.PatchSize * g.OutPixels);
+            Span<float> columns = scratch.Columns.AsSpan(0, g.PatchSize * g.OutPixels);
+            Span<float> dColumns = scratch.DColumns.AsSpan(0, g.PatchSize * g.OutPixels);
             // ∂J/∂W += δ_n · X_nᵀ
             Im2Col(x, g, columns);
             Gemm.MultiplyTransposedAdd(delta, columns, dW, g.OutChannels, g.OutPixels, g.PatchSize);

@@ -21,28 +21,25 @@ internal static class DirectConvolution
 {
     private const int Lanes = 8; // floats per Vector256
 
-    [ThreadStatic] private static float[]? t_wide;
-    [ThreadStatic] private static int[]? t_offsets;
-
     /// <summary>
     /// out (O×OH×OW) = bias + valid cross-correlation of x (C×H×W) with w (O×C×k×k), OH = H−k+1, OW = W−k+1.
-    /// An empty <paramref name="bias"/> means zero.
+    /// An empty <paramref name="bias"/> means zero. Scratch: <paramref name="wide"/> of O·OH·W floats, <paramref name="offsets"/> of C·k·k.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Correlate(ReadOnlySpan<float> x, int channels, int height, int width,
-        ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int outChannels, int k, Span<float> output)
+        ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int outChannels, int k, Span<float> output, Span<float> wide, Span<int> offsets)
     {
         int oh = height - k + 1, ow = width - k + 1, length = (oh - 1) * width + ow, wideRow = oh * width;
         _ = x[channels * height * width - 1];
         _ = w[outChannels * channels * k * k - 1];
         _ = output[outChannels * oh * ow - 1];
-        ReadOnlySpan<int> offsets = Offsets(channels, height, width, k);
+        offsets = Offsets(channels, height, width, k, offsets);
         if (ow == width) // k = 1: the wide layout is the output itself
         {
             ShiftedProduct(w, bias, x, offsets, output, outChannels, length, wideRow);
             return;
         }
-        Span<float> wide = Buffers.Scratch(ref t_wide, outChannels * wideRow);
+        wide = wide[..(outChannels * wideRow)];
         ShiftedProduct(w, bias, x, offsets, wide, outChannels, length, wideRow);
         for (int o = 0; o < outChannels; o++)
             for (int i = 0; i < oh; i++)
@@ -51,11 +48,11 @@ internal static class DirectConvolution
 
     /// <summary>
     /// dW (O×C×k×k) += Σ_i Σ_j δ[o, i, j] · x[c, i+u, j+v] for one sample: x is C×H×W (padded), δ is O×OH×OW.
-    /// <paramref name="wideDelta"/> is scratch of O·OH·W floats.
+    /// Scratch: <paramref name="wideDelta"/> of O·OH·W floats, <paramref name="offsets"/> of C·k·k.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddWeightGradient(ReadOnlySpan<float> x, int channels, int height, int width,
-        ReadOnlySpan<float> delta, int outChannels, int k, Span<float> dW, Span<float> wideDelta)
+        ReadOnlySpan<float> delta, int outChannels, int k, Span<float> dW, Span<float> wideDelta, Span<int> offsets)
     {
         int oh = height - k + 1, ow = width - k + 1, length = (oh - 1) * width + ow, wideRow = oh * width;
         _ = x[channels * height * width - 1];
@@ -69,7 +66,7 @@ internal static class DirectConvolution
                 delta.Slice((o * oh + i) * ow, ow).CopyTo(row);
                 row[ow..].Clear();
             }
-        ShiftedTransposedProductAdd(wideDelta, wideRow, x, Offsets(channels, height, width, k), dW, outChannels, length);
+        ShiftedTransposedProductAdd(wideDelta, wideRow, x, Offsets(channels, height, width, k, offsets), dW, outChannels, length);
     }
 
     /// <summary>The floats of scratch <see cref="InputGradient"/> needs beyond the C×H×W of the padded input.</summary>
@@ -79,7 +76,7 @@ internal static class DirectConvolution
     /// dx̃ (C×H×W, the padded input's coordinates) = Σ_o Σ_u Σ_v w[o,c,u,v] · δ[o, y−u, x−v] for one sample, the adjoint of
     /// <see cref="Correlate"/>: every δ goes back onto the k×k pixels its window read. <paramref name="dx"/> needs
     /// C·H·W + <see cref="InputGradientSlack"/> floats (it is cleared here; the slack absorbs the last tile);
-    /// <paramref name="wideDelta"/> is scratch of O·⌈OH·W/24⌉·24 floats.
+    /// <paramref name="wideDelta"/> is scratch of O·⌈OH·W/24⌉·24 floats, <paramref name="offsets"/> of C·k·k ints.
     /// </summary>
     /// <remarks>
     /// In the wide layout this is X̃_shifted += Wᵀ δ_wide: row (c,u,v) of Wᵀ δ_wide, Σ_o w[o,c,u,v] · δ_wide[o, t], is added
@@ -89,7 +86,7 @@ internal static class DirectConvolution
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InputGradient(ReadOnlySpan<float> delta, int outChannels, ReadOnlySpan<float> w, int channels, int height, int width,
-        int k, Span<float> dx, Span<float> wideDelta)
+        int k, Span<float> dx, Span<float> wideDelta, Span<int> offsets)
     {
         int oh = height - k + 1, ow = width - k + 1, length = (oh - 1) * width + ow, kk = channels * k * k;
         int stride = (oh * width + 3 * Lanes - 1) / (3 * Lanes) * (3 * Lanes); // whole tiles of t, zeros beyond oh·W
@@ -99,7 +96,7 @@ internal static class DirectConvolution
         wideDelta = wideDelta[..(outChannels * stride)];
         WidenInto(delta, outChannels, oh, ow, width, stride, wideDelta);
         dx.Clear();
-        ReadOnlySpan<int> offsets = Offsets(channels, height, width, k);
+        offsets = Offsets(channels, height, width, k, offsets);
         if (!Vector256.IsHardwareAccelerated)
         {
             for (int p = 0; p < kk; p++)
@@ -165,12 +162,10 @@ internal static class DirectConvolution
                 delta.Slice((o * oh + i) * ow, ow).CopyTo(wide.Slice(o * stride + i * width, ow));
     }
 
-    /// <summary>The start of row (c,u,v) of the shifted im2col matrix: c·H·W + u·W + v, in a per-thread buffer.</summary>
-    private static ReadOnlySpan<int> Offsets(int channels, int height, int width, int k)
+    /// <summary>The start of row (c,u,v) of the shifted im2col matrix, c·H·W + u·W + v, written into <paramref name="scratch"/>.</summary>
+    private static Span<int> Offsets(int channels, int height, int width, int k, Span<int> scratch)
     {
-        int count = channels * k * k;
-        if (t_offsets is null || t_offsets.Length < count) t_offsets = new int[count];
-        Span<int> offsets = t_offsets.AsSpan(0, count);
+        Span<int> offsets = scratch[..(channels * k * k)];
         int p = 0;
         for (int c = 0; c < channels; c++)
             for (int u = 0; u < k; u++)

@@ -3,6 +3,9 @@ using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Tests.Layers;
 
+// Not in parallel with the allocation tests: the large geometries here grow the kernel helper threads' scratch buffers,
+// which those tests would count as allocations of their own training batches.
+[Collection(nameof(WorkerPoolSettings))]
 public sealed class Conv2dTests
 {
     // inChannels, outChannels, kernel, stride, padding, batch, height, width
