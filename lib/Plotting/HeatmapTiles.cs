@@ -51,7 +51,7 @@ public static class HeatmapTiles
         int cols = columns == 0 ? tiles.Count : Math.Min(columns, tiles.Count), rows = (tiles.Count + cols - 1) / cols;
         // A tile gets about 160 pixels for its longer side; the gaps and the caption band are counted in cells.
         int cell = Math.Clamp(160 / Math.Max(h, w), 3, 26);
-        int gap = Math.Max(1, 10 / cell), captionRows = Math.Max(1, (34 + cell - 1) / cell);
+        int gap = Math.Max(1, 16 / cell), captionRows = Math.Max(1, (34 + cell - 1) / cell);
         int tileH = h + captionRows, tileW = w + gap;
         var z = new double?[rows * tileH][];
         for (int r = 0; r < z.Length; r++) z[r] = new double?[cols * tileW - gap];
