@@ -6,9 +6,11 @@ namespace CnnFromScratch.Bench;
 internal sealed record BenchSettings
 {
     public string Command { get; init; } = "compare";
+    public Network Network { get; init; } = Network.Course;
     public string DataFolder { get; init; } = Data.FashionMnist.DebianFolder;
-    public int BatchSize { get; init; } = 32;
+    public int[]? BatchSizesGiven { get; init; }
     public float LearningRate { get; init; } = 0.01f;
+    public float? MomentumGiven { get; init; }
     public int Epochs { get; init; } = 1;
     public int Threads { get; init; } = 2;
     public int Seed { get; init; }
@@ -16,23 +18,33 @@ internal sealed record BenchSettings
     public string Python { get; init; } = "/usr/bin/python3";
     public bool SkipPyTorch { get; init; }
 
+    /// <summary>The mini-batch sizes, each measured in turn: --batch, else the network's default.</summary>
+    public int[] BatchSizes => BatchSizesGiven ?? Network.DefaultBatchSizes;
+
+    /// <summary>The momentum β of SGD (0: plain SGD): --momentum, else the network's default.</summary>
+    public float Momentum => MomentumGiven ?? Network.DefaultMomentum;
+
     public const string Usage = """
         Usage: dotnet run -c Release --project bench -- [command] [options]
 
         Commands:
-          compare   (default) PyTorch, then this library, alternately --repeats times; best of each side, ratios
-          train     this library only: one training run (training and inference images/s, accuracy, bytes per batch)
-          layers    forward and backward time of every layer of the network, naive versus fast kernels
+          compare   (default) PyTorch, then this library, alternately --repeats times per batch size; best of each side, ratios
+          train     this library only: one training run per batch size (images/s, accuracy, bytes per batch, GFLOP/s)
+          layers    forward and backward time of every layer of the network, naive versus fast kernels, GFLOP/s and % of peak
+          peak      this machine's FMA peak: vector width, clock, and a measured multiply-add throughput
 
         Options (the same values go to PyTorch):
+          --network NAME    course (default): Conv 2@5×5 → ReLU → MaxPool 2 → Dense 288→60 → ReLU → Dense 60→10
+                            lenet5: Conv 6@5×5 pad 2 → ReLU → MaxPool 2 → Conv 16@5×5 → ReLU → MaxPool 2 → Dense 400→120→84→10
           --data DIR        folder with train-/t10k-images-idx3-ubyte(.gz) and -labels-idx1-ubyte(.gz)
                             (default /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist)
-          --batch N         mini-batch size (default 32)
+          --batch N[,N…]    mini-batch sizes, each measured in turn (default: course 32; lenet5 32,64,256)
           --lr X            SGD learning rate (default 0.01)
+          --momentum B      SGD momentum β, 0 for plain SGD (default: course 0; lenet5 0.9)
           --epochs N        epochs per training run (default 1)
           --threads N       threads for both libraries (default 2)
           --seed N          seed for initial weights and shuffling (default 0)
-          --repeats N       alternating runs per side in compare (default 3); the best run of each side counts
+          --repeats N       alternating runs per side and batch size in compare (default 3); the best run of each side counts
           --python PATH     the Python that has torch (default /usr/bin/python3)
           --no-pytorch      compare without running PyTorch
         """;
@@ -42,28 +54,32 @@ internal sealed record BenchSettings
         var s = new BenchSettings();
         int i = 0;
         if (args.Length > 0 && !args[0].StartsWith('-')) s = s with { Command = args[i++] };
-        if (s.Command is not ("compare" or "train" or "layers" or "help"))
+        if (s.Command is not ("compare" or "train" or "layers" or "peak" or "help"))
             throw new ArgumentException($"Unknown command '{s.Command}'.");
         for (; i < args.Length; i++)
         {
             string name = args[i];
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
-            int Int(int min)
+            int Int(string v, int min) =>
+                int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+                    ? n : throw new ArgumentException($"{name} must be an integer ≥ {min}; got '{v}'.");
+            float Float(float min, float max)
             {
                 string v = Value();
-                return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-                    ? n : throw new ArgumentException($"{name} must be an integer ≥ {min}; got '{v}'.");
+                return float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && x >= min && x < max
+                    ? x : throw new ArgumentException($"{name} must be a number in [{min}, {max}); got '{v}'.");
             }
             s = name switch
             {
+                "--network" => s with { Network = Network.Parse(Value()) },
                 "--data" => s with { DataFolder = Value() },
-                "--batch" => s with { BatchSize = Int(1) },
-                "--lr" => s with { LearningRate = float.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out float lr) && lr > 0
-                    ? lr : throw new ArgumentException($"--lr must be a positive number; got '{args[i]}'.") },
-                "--epochs" => s with { Epochs = Int(1) },
-                "--threads" => s with { Threads = Int(1) },
-                "--seed" => s with { Seed = Int(0) },
-                "--repeats" => s with { Repeats = Int(1) },
+                "--batch" => s with { BatchSizesGiven = Value().Split(',').Select(b => Int(b.Trim(), 1)).ToArray() },
+                "--lr" => s with { LearningRate = Float(float.Epsilon, float.PositiveInfinity) },
+                "--momentum" => s with { MomentumGiven = Float(0f, 1f) },
+                "--epochs" => s with { Epochs = Int(Value(), 1) },
+                "--threads" => s with { Threads = Int(Value(), 1) },
+                "--seed" => s with { Seed = Int(Value(), 0) },
+                "--repeats" => s with { Repeats = Int(Value(), 1) },
                 "--python" => s with { Python = Value() },
                 "--no-pytorch" => s with { SkipPyTorch = true },
                 "--help" or "-h" => s with { Command = "help" },
@@ -73,6 +89,10 @@ internal sealed record BenchSettings
         return s;
     }
 
+    /// <summary>The optimiser in words, as both sides run it.</summary>
+    public string Optimizer => Momentum == 0 ? $"SGD lr {LearningRate.ToString(CultureInfo.InvariantCulture)}"
+        : $"SGD lr {LearningRate.ToString(CultureInfo.InvariantCulture)} momentum {Momentum.ToString(CultureInfo.InvariantCulture)}";
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"batch {BatchSize}, SGD lr {LearningRate}, {Epochs} epoch{(Epochs == 1 ? "" : "s")}, {Threads} thread{(Threads == 1 ? "" : "s")}, seed {Seed}");
+        $"{Network.Key}, batch {string.Join(", ", BatchSizes)}, {Optimizer}, {Epochs} epoch{(Epochs == 1 ? "" : "s")}, {Threads} thread{(Threads == 1 ? "" : "s")}, seed {Seed}");
 }

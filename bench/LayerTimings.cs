@@ -8,95 +8,138 @@ using CnnFromScratch.Training;
 
 namespace CnnFromScratch.Bench;
 
-/// <summary>Forward and backward time of each layer of the course network on one batch, naive versus fast kernels.</summary>
+/// <summary>
+/// Forward and backward time of each layer of the network on one batch, naive versus fast kernels, with the fast kernels'
+/// GFLOP/s and fraction of the machine's peak; then two wide 3×3 convolutions (those of PyTorch's MNIST example), and the
+/// whole training step.
+/// </summary>
 internal static class LayerTimings
 {
     private const int Rounds = 5;
     private static readonly TimeSpan RoundLength = TimeSpan.FromMilliseconds(40);
 
-    public static void Print(BenchSettings s)
+    public static void Print(BenchSettings s, Peak peak)
     {
         WorkerPool.ThreadCount = s.Threads;
-        int n = s.BatchSize;
+        using var reuse = Buffers.Reusing(); // layers reuse their output buffers, as in a training step
+        foreach (int n in s.BatchSizes) PrintBatch(s, peak, n);
+    }
+
+    private static void PrintBatch(BenchSettings s, Peak peak, int n)
+    {
         var random = new Random(s.Seed);
-        Console.WriteLine($"Per-layer time for one batch of {n} ({s.Threads} thread{(s.Threads == 1 ? "" : "s")}); best of {Rounds} rounds of ≥ {RoundLength.TotalMilliseconds} ms, naive and fast interleaved.");
+        Console.WriteLine();
+        Console.WriteLine($"{s.Network.Key}: per-layer time for one batch of {n} ({s.Threads} thread{(s.Threads == 1 ? "" : "s")}); best of {Rounds} rounds of ≥ {RoundLength.TotalMilliseconds} ms " +
+            "(naive: one call when it takes longer), naive and fast interleaved; GFLOP/s and % of peak of the fast kernels.");
         Console.WriteLine($"Load average before: {Machine.LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine($"{"layer",-36} {"input",-12} {"forward µs",21} {"backward µs",21} {"fwd+bwd",9}");
-        Console.WriteLine($"{"",-36} {"",-12} {"naive",10} {"fast",10} {"naive",10} {"fast",10} {"speed-up",9}");
+        Console.WriteLine("| layer | input | forward µs naive | fast | GFLOP/s | % peak | backward µs naive | fast | GFLOP/s | % peak | speed-up fwd+bwd |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 
-        var rows = new (Func<Implementation, ILayer> Create, int[] Shape)[]
+        Sequential fastModel = s.Network.Create(s.Seed), naiveModel = s.Network.Create(s.Seed, Implementation.Naive);
+        double layerSum = 0;
+        bool seenTrainable = false;
+        for (int k = 0; k < fastModel.Layers.Count; k++)
         {
-            (i => new Conv2d(1, 2, 5, new Random(1), implementation: i), [n, 1, 28, 28]),
-            (_ => new ReLU(), [n, 2, 24, 24]),
-            (i => new MaxPool2d(2, implementation: i), [n, 2, 24, 24]),
-            (_ => new Flatten(), [n, 2, 12, 12]),
-            (_ => new Dense(288, 60, new Random(2)), [n, 288]),
-            (_ => new ReLU(), [n, 60]),
-            (_ => new Dense(60, 10, new Random(3)), [n, 60]),
-        };
-        foreach (var (create, shape) in rows)
-        {
-            Tensor x = Tensor.RandomNormal(random, 1f, shape);
-            ILayer fast = create(Implementation.Fast);
-            bool hasNaive = fast is Conv2d or MaxPool2d or AvgPool2d;
-            ILayer? naive = hasNaive ? create(Implementation.Naive) : null;
-            Tensor delta = Tensor.RandomNormal(random, 1f, fast.Forward(x).Shape.ToArray());
-            naive?.Forward(x);
-            double nf = double.PositiveInfinity, ff = double.PositiveInfinity, nb = double.PositiveInfinity, fb = double.PositiveInfinity;
-            for (int r = 0; r < Rounds; r++)
+            IReadOnlyList<int> sample = k == 0 ? fastModel.InputShape : fastModel.OutputShapeOf(k - 1);
+            ILayer fast = fastModel.Layers[k];
+            ILayer? naive = naiveModel.Layers[k] switch
             {
-                if (naive is not null) nf = Math.Min(nf, Microseconds(() => naive.Forward(x)));
-                ff = Math.Min(ff, Microseconds(() => fast.Forward(x)));
-                if (naive is not null) nb = Math.Min(nb, Microseconds(() => naive.Backward(delta)));
-                fb = Math.Min(fb, Microseconds(() => fast.Backward(delta)));
+                Conv2d or MaxPool2d or AvgPool2d => naiveModel.Layers[k],
+                Dense dense => new NaiveDense(dense),
+                _ => null,
+            };
+            var (ff, fb) = Row(fast, naive, sample, n, random, peak);
+            if (fast.Parameters.Count > 0 && !seenTrainable && fast is Conv2d or Dense)
+            {
+                // The first trainable layer in training: Sequential.Backward(δ, inputGradient: false) skips its ∂J/∂x.
+                Tensor delta = Tensor.RandomNormal(random, 1f, fast.Forward(Tensor.RandomNormal(random, 1f, [n, .. sample])).Shape.ToArray());
+                double parametersOnly = Best(() => fast.Backward(delta, inputGradient: false), Rounds);
+                double flops = Flops.Backward(fast, sample, n, inputGradient: false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| — backward without ∂J/∂x (what training runs for the first layer) | | | | | | | {parametersOnly:F1} | {Gflops(flops, parametersOnly)} | {Percent(flops, parametersOnly, peak)} | |"));
+                fb = parametersOnly;
             }
-            string speedUp = naive is null ? "" : $"{(nf + nb) / (ff + fb),8:F0}×";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{fast.Name,-36} {TensorShape.Format(shape),-12} {(naive is null ? "" : nf.ToString("F1", CultureInfo.InvariantCulture)),10} {ff,10:F1} " +
-                $"{(naive is null ? "" : nb.ToString("F1", CultureInfo.InvariantCulture)),10} {fb,10:F1} {speedUp,9}"));
+            seenTrainable |= fast.Parameters.Count > 0;
+            layerSum += ff + fb;
         }
 
-        // The first layer in training: Sequential.AccumulateGradients skips its ∂J/∂x.
-        {
-            var conv = new Conv2d(1, 2, 5, new Random(1));
-            Tensor x = Tensor.RandomNormal(random, 1f, n, 1, 28, 28);
-            Tensor delta = Tensor.RandomNormal(random, 1f, conv.Forward(x).Shape.ToArray());
-            double parametersOnly = double.PositiveInfinity;
-            for (int r = 0; r < Rounds; r++)
-                parametersOnly = Math.Min(parametersOnly, Microseconds(() =>
-                    ConvolutionFast.Backward(x, conv.Weights.Value, delta, 1, 0, null, conv.Weights.Gradient, conv.Bias.Gradient)));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{conv.Name + ", backward without ∂J/∂x (what training runs for the first layer)",-70} {parametersOnly,10:F1}"));
-        }
+        Console.WriteLine("| *wide 3×3 layers (PyTorch's MNIST example)* | | | | | | | | | | |");
+        Row(new Conv2d(1, 32, 3, new Random(1)), new Conv2d(1, 32, 3, new Random(1), implementation: Implementation.Naive), [1, 28, 28], n, random, peak);
+        Row(new Conv2d(32, 64, 3, new Random(2)), new Conv2d(32, 64, 3, new Random(2), implementation: Implementation.Naive), [32, 26, 26], n, random, peak);
 
-        // The training step the Trainer runs per batch, for scale, without the SGD update: thousands of updates on one
-        // batch would drive the gradients towards zero, into subnormal floats that the CPU handles slowly.
-        var model = CourseNetwork.Create(s.Seed);
+        // The training step the Trainer runs per batch, without the optimiser step: thousands of updates on one batch
+        // would drive the gradients towards zero, into subnormal floats that the CPU handles slowly.
+        var model = s.Network.Create(s.Seed);
         var loss = new SoftmaxCrossEntropy();
         Tensor images = Tensor.RandomUniform(random, 0f, 1f, n, 1, 28, 28);
         Tensor targets = new(n, 10);
         for (int i = 0; i < n; i++) targets[i, random.Next(10)] = 1f;
-        double step = double.PositiveInfinity;
-        for (int r = 0; r < Rounds; r++)
-            step = Math.Min(step, Microseconds(() =>
-            {
-                model.ZeroGradients();
-                loss.Forward(model.Forward(images), targets);
-                model.AccumulateGradients(loss.Backward());
-            }));
+        double step = Best(() =>
+        {
+            model.ZeroGradients();
+            loss.Forward(model.Forward(images), targets);
+            model.Backward(loss.Backward(), inputGradient: false);
+        }, Rounds);
+        double inference = Best(() => model.Forward(images), Rounds);
+        double stepFlops = Flops.TrainingStep(model, n), inferenceFlops = Flops.Inference(model, n);
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Forward, loss and backward (AccumulateGradients) of the whole network: {step:F1} µs per batch of {n} = {n / step * 1e6:F0} images/s."));
+            $"Training step (forward, loss, backward without ∂J/∂input; no optimiser step): {step:F1} µs per batch of {n} = {n / step * 1e6:N0} images/s, " +
+            $"{Gflops(stepFlops, step)} GFLOP/s = {Percent(stepFlops, step, peak)} of peak; the layers above sum to {layerSum:F1} µs."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Forward pass alone: {inference:F1} µs = {n / inference * 1e6:N0} images/s, {Gflops(inferenceFlops, inference)} GFLOP/s = {Percent(inferenceFlops, inference, peak)} of peak."));
         Console.WriteLine($"Load average after: {Machine.LoadAverage()}");
     }
 
-    /// <summary>The time of one call, from a loop of at least <see cref="RoundLength"/>.</summary>
+    // One row of the table; returns the fast forward and backward µs.
+    private static (double Forward, double Backward) Row(ILayer fast, ILayer? naive, IReadOnlyList<int> sample, int n, Random random, Peak peak)
+    {
+        int[] shape = [n, .. sample];
+        Tensor x = Tensor.RandomNormal(random, 1f, shape);
+        Tensor delta = Tensor.RandomNormal(random, 1f, fast.Forward(x).Shape.ToArray());
+        naive?.Forward(x);
+        double nf = double.PositiveInfinity, ff = double.PositiveInfinity, nb = double.PositiveInfinity, fb = double.PositiveInfinity;
+        for (int r = 0; r < Rounds; r++)
+        {
+            // A naive call longer than a round is timed once: its best of five would take minutes and say nothing new.
+            bool naiveAgain = r == 0 || nf + nb < 2 * RoundLength.TotalMicroseconds;
+            if (naive is not null && naiveAgain) nf = Math.Min(nf, Microseconds(() => naive.Forward(x)));
+            ff = Math.Min(ff, Microseconds(() => fast.Forward(x)));
+            if (naive is not null && naiveAgain) nb = Math.Min(nb, Microseconds(() => naive.Backward(delta)));
+            fb = Math.Min(fb, Microseconds(() => fast.Backward(delta)));
+        }
+        double fFlops = Flops.Forward(fast, sample, n), bFlops = Flops.Backward(fast, sample, n, inputGradient: true);
+        string N(double v) => naive is null ? "" : v.ToString("F1", CultureInfo.InvariantCulture);
+        string speedUp = naive is null ? "" : $"{(nf + nb) / (ff + fb):F0}×";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {fast.Name} | {TensorShape.Format(shape)} | {N(nf)} | {ff:F1} | {Gflops(fFlops, ff)} | {Percent(fFlops, ff, peak)} " +
+            $"| {N(nb)} | {fb:F1} | {Gflops(bFlops, fb)} | {Percent(bFlops, fb, peak)} | {speedUp} |"));
+        return (ff, fb);
+    }
+
+    private static string Gflops(double flops, double microseconds) =>
+        flops == 0 ? "" : (flops / microseconds / 1e3).ToString("F1", CultureInfo.InvariantCulture);
+
+    private static string Percent(double flops, double microseconds, Peak peak) =>
+        flops == 0 ? "" : (100 * flops / microseconds / 1e3 / peak.Gflops).ToString("F0", CultureInfo.InvariantCulture) + " %";
+
+    private static double Best(Action action, int rounds)
+    {
+        double best = double.PositiveInfinity;
+        for (int r = 0; r < rounds; r++) best = Math.Min(best, Microseconds(action));
+        return best;
+    }
+
+    /// <summary>The time of one call: from a loop of at least <see cref="RoundLength"/>, or of the one call after the warm-up call when that is longer.</summary>
     private static double Microseconds(Action action)
     {
-        action();
-        int iterations = 0;
         long start = Stopwatch.GetTimestamp();
+        action();
+        TimeSpan first = Stopwatch.GetElapsedTime(start);
+        if (first > 5 * RoundLength) return first.TotalMicroseconds; // slow enough that JIT time does not matter
+        int iterations = 0;
+        start = Stopwatch.GetTimestamp();
         TimeSpan elapsed;
         do
         {

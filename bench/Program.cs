@@ -17,19 +17,26 @@ catch (ArgumentException e)
     return 2;
 }
 
-switch (settings.Command)
+if (settings.Command == "help")
 {
-    case "help":
-        Console.WriteLine(BenchSettings.Usage);
-        return 0;
-    case "layers":
-        Console.WriteLine($"Machine: {Machine.Describe()}");
-        LayerTimings.Print(settings);
-        return 0;
+    Console.WriteLine(BenchSettings.Usage);
+    return 0;
 }
 
 Console.WriteLine($"Machine:  {Machine.Describe()}");
-Console.WriteLine($"Network:  {CourseNetwork.Description}");
+Console.WriteLine($"Load:     {Machine.LoadAverage()} (1, 5, 15-minute averages; above {Environment.ProcessorCount}, other processes compete for the cores)");
+Peak peak = Peak.Measure(settings.Threads);
+Console.WriteLine(peak.Describe());
+switch (settings.Command)
+{
+    case "peak":
+        return 0;
+    case "layers":
+        LayerTimings.Print(settings, peak);
+        return 0;
+}
+
+Console.WriteLine($"Network:  {settings.Network.Description}");
 Console.WriteLine($"Settings: {settings}");
 Console.WriteLine($"Data:     {settings.DataFolder}");
 Dataset data;
@@ -46,8 +53,11 @@ Console.WriteLine($"          {data.Train.Count:N0} training and {data.Test.Coun
 
 if (settings.Command == "train")
 {
-    TrainingRun.WarmUp(data, settings);
-    Report.Ours(TrainingRun.Run(data, settings));
+    foreach (int batch in settings.BatchSizes)
+    {
+        TrainingRun.WarmUp(data, settings, batch);
+        Report.Ours(TrainingRun.Run(data, settings, batch), settings, peak);
+    }
     return 0;
 }
 
@@ -64,18 +74,21 @@ if (pytorchProblem is not null)
     Console.WriteLine($"PyTorch is not available: {pytorchProblem}. Showing this library's numbers only.");
 Console.WriteLine();
 
-TrainingRun.WarmUp(data, settings);
 var pytorchRuns = new List<RunResult>();
 var ourRuns = new List<RunResult>();
-for (int r = 1; r <= settings.Repeats; r++)
+foreach (int batch in settings.BatchSizes)
 {
-    if (pytorchProblem is null)
+    TrainingRun.WarmUp(data, settings, batch);
+    for (int r = 1; r <= settings.Repeats; r++)
     {
-        pytorchRuns.Add(PyTorchRun.Run(settings));
-        Report.Line(r, pytorchRuns[^1]);
+        if (pytorchProblem is null)
+        {
+            pytorchRuns.Add(PyTorchRun.Run(settings, batch));
+            Report.Line(r, pytorchRuns[^1]);
+        }
+        ourRuns.Add(TrainingRun.Run(data, settings, batch));
+        Report.Line(r, ourRuns[^1]);
     }
-    ourRuns.Add(TrainingRun.Run(data, settings));
-    Report.Line(r, ourRuns[^1]);
 }
-Report.Comparison(pytorchRuns, ourRuns, settings, Machine.LoadAverage());
+Report.Comparison(pytorchRuns, ourRuns, settings, peak, Machine.LoadAverage());
 return 0;

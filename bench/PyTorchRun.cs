@@ -22,14 +22,15 @@ internal static class PyTorchRun
     }
 
     /// <summary>One training and inference run in a fresh Python process.</summary>
-    public static RunResult Run(BenchSettings s)
+    public static RunResult Run(BenchSettings s, int batchSize)
     {
         string load = Machine.LoadAverage();
         string[] args =
         [
-            Script, "--data", s.DataFolder,
-            "--batch", s.BatchSize.ToString(CultureInfo.InvariantCulture),
+            Script, "--network", s.Network.Key, "--data", s.DataFolder,
+            "--batch", batchSize.ToString(CultureInfo.InvariantCulture),
             "--lr", s.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            "--momentum", s.Momentum.ToString("R", CultureInfo.InvariantCulture),
             "--epochs", s.Epochs.ToString(CultureInfo.InvariantCulture),
             "--threads", s.Threads.ToString(CultureInfo.InvariantCulture),
             "--seed", s.Seed.ToString(CultureInfo.InvariantCulture),
@@ -41,7 +42,7 @@ internal static class PyTorchRun
         using var doc = JsonDocument.Parse(json);
         JsonElement r = doc.RootElement;
         return new RunResult(
-            r.GetProperty("framework").GetString() ?? "PyTorch",
+            r.GetProperty("framework").GetString() ?? "PyTorch", batchSize,
             r.GetProperty("train_images_per_second").GetDouble(),
             r.GetProperty("train_seconds").GetDouble(),
             r.GetProperty("inference_images_per_second").GetDouble(),

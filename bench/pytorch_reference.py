@@ -1,7 +1,7 @@
-"""The course's network in PyTorch, for the side-by-side comparison run by `dotnet run --project bench -- compare`.
+"""The benchmark's networks in PyTorch, for the side-by-side comparison run by `dotnet run --project bench -- compare`.
 
-Same data, network, batch size, optimiser, learning rate, epochs and thread count as the C# run; prints one JSON
-line with the measurements. Needs Debian's python3-torch and python3-numpy (run with /usr/bin/python3).
+Same data, network, batch size, optimiser (SGD, with momentum when --momentum > 0), learning rate, epochs and thread
+count as the C# run (bench/Network.cs builds the same layers); prints one JSON line with the measurements. Needs Debian's python3-torch and python3-numpy (run with /usr/bin/python3).
 """
 import argparse
 import gzip
@@ -39,11 +39,26 @@ def load(folder, split):
     return torch.from_numpy(images).unsqueeze(1), torch.from_numpy(labels)
 
 
+def network(name):
+    if name == "course":
+        return nn.Sequential(
+            nn.Conv2d(1, 2, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
+            nn.Linear(288, 60), nn.ReLU(), nn.Linear(60, 10))
+    if name == "lenet5":
+        return nn.Sequential(
+            nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
+            nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
+            nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    raise ValueError(f"unknown network {name!r}: use course or lenet5")
+
+
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("--network", default="course")
     p.add_argument("--data", required=True)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--momentum", type=float, default=0.0)
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
@@ -54,11 +69,9 @@ def main():
     train_x, train_y = load(a.data, "train")
     test_x, test_y = load(a.data, "t10k")
 
-    model = nn.Sequential(
-        nn.Conv2d(1, 2, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
-        nn.Linear(288, 60), nn.ReLU(), nn.Linear(60, 10))
+    model = network(a.network)
     loss_fn = nn.CrossEntropyLoss()
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr)
+    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
 
     n = train_x.shape[0]
     start = time.perf_counter()

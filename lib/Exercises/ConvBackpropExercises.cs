@@ -8,7 +8,7 @@ namespace CnnFromScratch.Exercises;
 /// compared with the library's <see cref="Conv2d"/> and <see cref="MaxPool2d"/> on several inputs, starting with the
 /// chapter's hand examples.
 /// </summary>
-public static class ConvBackpropExercises
+public static partial class ConvBackpropExercises
 {
     /// <summary>
     /// Checks a single-channel convolution backward pass (stride 1, no padding).

@@ -49,7 +49,8 @@ public static class PoolingSoftmaxExercises
     /// <summary>
     /// Checks <paramref name="softmax"/>(z) for rows of an N×K tensor against <see cref="Softmax"/>: the hand example
     /// [1, 2, 3], the same logits shifted to [1000, 1001, 1002] and to [−1000, −999, −998] (a naive softmax
-    /// yields NaN there), a batch whose rows live at very different scales, and random logits.
+    /// yields NaN there), rows spanning 2000 (where subtracting the row's minimum or mean still overflows),
+    /// a batch whose rows live at very different scales, and random logits.
     /// Prints ✅/⏳/❌ and never throws.
     /// </summary>
     public static ExerciseResult CheckStableSoftmax(Func<Tensor, Tensor> softmax)
@@ -69,6 +70,12 @@ public static class PoolingSoftmaxExercises
             var mixed = new Tensor([1000f, 1001f, 1002f, 0f, 1f, 2f, -5f, 0f, 5f], 3, 3);
             Compare(c, softmax, mixed, Reference(mixed), "a 3×3 batch with rows at very different scales",
                 "normalise each row on its own: subtract that row's maximum and divide by that row's sum (not the whole batch's).");
+
+            // A row spanning 2000: subtracting its minimum leaves exp(2000) and its mean exp(1000), both ∞ even in double.
+            var wide = new Tensor([-1000f, 0f, 1000f, 0f, 500f, 1000f], 2, 3);
+            Compare(c, softmax, wide, Reference(wide), "rows [−1000, 0, 1000] and [0, 500, 1000], which span 2000",
+                "the shift must be each row's maximum: then the largest exponent is e⁰ = 1 and every other one lies in (0, 1]. " +
+                "Subtracting the row's minimum or its mean leaves exp(1000) or more, which overflows to ∞ even in double.");
 
             var random = new Random(5);
             var z = Tensor.RandomNormal(random, 3f, 8, 10);

@@ -89,8 +89,8 @@ public static partial class GradientChecker
 
         foreach (Parameter p in layer.Parameters) p.ZeroGradient();
         layer.Forward(input);
-        Tensor dInput = layer.Backward(weights).Clone();
-        var analyticParameters = layer.Parameters.Select(p => p.Gradient.Clone()).ToList();
+        Tensor dInput = layer.Backward(weights);
+        var analyticParameters = layer.Parameters.Select(p => p.Gradient).ToList(); // Loss() runs Forward only: they stay
 
         var results = new List<GradientCheckResult> { Compare("input", Loss, input, dInput, epsilon, threshold) };
         for (int k = 0; k < layer.Parameters.Count; k++)

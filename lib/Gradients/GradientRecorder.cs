@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Training;
 
@@ -100,8 +99,10 @@ public sealed class GradientRecorder
     public static double Norm(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        // A plain loop, accumulated in double: the notebooks load only this assembly, not System.Numerics.Tensors.
         double sumOfSquares = 0;
-        for (int p = 0; p < parameters.Count; p++) sumOfSquares += TensorPrimitives.SumOfSquares<float>(parameters[p].Gradient.AsSpan());
+        for (int p = 0; p < parameters.Count; p++)
+            foreach (float g in parameters[p].Gradient.AsSpan()) sumOfSquares += (double)g * g;
         return Math.Sqrt(sumOfSquares);
     }
 }

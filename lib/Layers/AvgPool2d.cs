@@ -11,8 +11,9 @@ namespace CnnFromScratch.Layers;
 public sealed class AvgPool2d : ILayer
 {
     private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
+    private int[]? _inputShape;  // all Backward needs
     private Tensor? _output;
-    private Tensor? _dInput;  // its shape is the input's, all Backward needs
+    private Tensor? _dInput;
 
     /// <summary>Creates the layer; <paramref name="stride"/> defaults to <paramref name="window"/> (windows that tile the input).</summary>
     public AvgPool2d(int window, int? stride = null, Implementation implementation = Implementation.Fast)
@@ -29,7 +30,7 @@ public sealed class AvgPool2d : ILayer
     public int Stride { get; }
 
     /// <summary>Which kernels Forward and Backward run; both compute the same values.</summary>
-    public Implementation Implementation { get; set; }
+    public Implementation Implementation { get; }
 
     /// <inheritdoc />
     public string Name => _name ??= $"AvgPool2d({Window}×{Window}, stride {Stride})";
@@ -49,8 +50,8 @@ public sealed class AvgPool2d : ILayer
     {
         ArgumentNullException.ThrowIfNull(input);
         (int c, int oh, int ow) = Pooling2d.Check(Name, input.Shape, hasBatch: true, Window, Stride);
-        Tensor z = Buffers.Reuse(ref _output, input.Dim(0), c, oh, ow);
-        Buffers.Reuse(ref _dInput, input.Shape);
+        Tensor z = Buffers.Result(ref _output, input.Dim(0), c, oh, ow);
+        if (_inputShape is null || !Buffers.SameShape(_inputShape, input.Shape)) _inputShape = input.Shape.ToArray();
         return Implementation == Implementation.Naive
             ? AveragePooling.ForwardNaive(input, Window, Stride, z)
             : AveragePoolingFast.Forward(input, Window, Stride, z);
@@ -59,10 +60,11 @@ public sealed class AvgPool2d : ILayer
     /// <inheritdoc />
     public Tensor Backward(Tensor dOutput)
     {
-        if (_output is null || _dInput is null) throw LayerErrors.BackwardBeforeForward(Name);
+        if (_output is null || _inputShape is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
+        Tensor dx = Buffers.Result(ref _dInput, _inputShape);
         return Implementation == Implementation.Naive
-            ? AveragePooling.BackwardNaive(dOutput, Window, Stride, _dInput)
-            : AveragePoolingFast.Backward(dOutput, Window, Stride, _dInput);
+            ? AveragePooling.BackwardNaive(dOutput, Window, Stride, dx)
+            : AveragePoolingFast.Backward(dOutput, Window, Stride, dx);
     }
 }

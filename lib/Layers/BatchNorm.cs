@@ -96,8 +96,8 @@ public sealed class BatchNorm : ILayer, ITrainingMode
             throw new ArgumentException(
                 $"{Name}: training mode needs at least 2 values per channel to compute a variance, but the batch {TensorShape.Format(input.Shape)} gives {m}. " +
                 "Use batches of 2 or more samples, or switch the model to evaluation mode (Training = false) for single samples.", nameof(input));
-        Tensor xHat = Buffers.Reuse(ref _xHat, input.Shape);
-        Tensor y = Buffers.Reuse(ref _output, input.Shape);
+        Tensor xHat = Buffers.Cache(ref _xHat, input.Shape);
+        Tensor y = Buffers.Result(ref _output, input.Shape);
         float[] x = input.Data, xh = xHat.Data, output = y.Data, gamma = Gamma.Value.Data, beta = Beta.Value.Data;
         float[] runMean = RunningMean.Data, runVar = RunningVariance.Data;
         bool fast = UseFast(s);
@@ -126,7 +126,7 @@ public sealed class BatchNorm : ILayer, ITrainingMode
         if (_xHat is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
         int n = _output.Dim(0), c = Channels, s = _output.Length / Math.Max(1, n * c), m = n * s;
-        Tensor dx = Buffers.Reuse(ref _dInput, _output.Shape);
+        Tensor dx = Buffers.Result(ref _dInput, _output.Shape);
         float[] delta = dOutput.Data, xh = _xHat.Data, dInput = dx.Data, gamma = Gamma.Value.Data;
         bool fast = UseFast(s);
         for (int ch = 0; ch < c; ch++)

@@ -9,7 +9,7 @@ namespace CnnFromScratch.Layers;
 /// Backward: ∂J/∂b = Σ δ, ∂J/∂W = x̃ ⋆ δ (valid cross-correlation), ∂J/∂x = full convolution of δ with rot180(W).
 /// The kernels live in <see cref="Convolution"/>; <see cref="Implementation"/> picks the naive or the fast one.
 /// </summary>
-public sealed class Conv2d : ILayer, IInputGradientOptional
+public sealed class Conv2d : ILayer
 {
     private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _input;  // x, all Backward needs besides W
@@ -63,7 +63,7 @@ public sealed class Conv2d : ILayer, IInputGradientOptional
     public Parameter Bias { get; }
 
     /// <summary>Which kernels Forward and Backward run; both compute the same values.</summary>
-    public Implementation Implementation { get; set; }
+    public Implementation Implementation { get; }
 
     /// <inheritdoc />
     public string Name => _name ??= $"Conv2d({InChannels}→{OutChannels}, {KernelSize}×{KernelSize}, stride {Stride}, padding {Padding})";
@@ -83,7 +83,7 @@ public sealed class Conv2d : ILayer, IInputGradientOptional
     {
         ArgumentNullException.ThrowIfNull(input);
         (_, int oh, int ow) = ImageInput.Check(Name, input.Shape, hasBatch: true, InChannels, KernelSize, Stride, Padding);
-        Tensor z = Buffers.Reuse(ref _output, input.Dim(0), OutChannels, oh, ow);
+        Tensor z = Buffers.Result(ref _output, input.Dim(0), OutChannels, oh, ow);
         if (Implementation == Implementation.Naive) Convolution.ForwardNaive(input, Weights.Value, Bias.Value, Stride, Padding, z);
         else ConvolutionFast.Forward(input, Weights.Value, Bias.Value, Stride, Padding, z);
         _input = input;
@@ -91,27 +91,21 @@ public sealed class Conv2d : ILayer, IInputGradientOptional
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor dOutput)
+    public Tensor Backward(Tensor dOutput) => Backward(dOutput, inputGradient: true)!;
+
+    /// <inheritdoc />
+    public Tensor? Backward(Tensor dOutput, bool inputGradient)
     {
         if (_input is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        Tensor dx = Buffers.Reuse(ref _dInput, _input.Shape);
-        if (Implementation == Implementation.Naive)
-            Convolution.BackwardNaive(_input, Weights.Value, dOutput, Stride, Padding, dx, Weights.Gradient, Bias.Gradient);
-        else
-            ConvolutionFast.Backward(_input, Weights.Value, dOutput, Stride, Padding, dx, Weights.Gradient, Bias.Gradient);
-        return dx;
-    }
-
-    /// <summary>∂J/∂W and ∂J/∂b only (the naive kernels compute ∂J/∂x anyway, to stay literal).</summary>
-    void IInputGradientOptional.BackwardParametersOnly(Tensor dOutput)
-    {
-        if (Implementation == Implementation.Naive || _input is null || _output is null)
+        if (Implementation == Implementation.Naive) // the naive kernel always computes ∂J/∂x, to stay literal
         {
-            Backward(dOutput);
-            return;
+            Tensor dInput = Buffers.Result(ref _dInput, _input.Shape);
+            Convolution.BackwardNaive(_input, Weights.Value, dOutput, Stride, Padding, dInput, Weights.Gradient, Bias.Gradient);
+            return dInput;
         }
-        LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        ConvolutionFast.Backward(_input, Weights.Value, dOutput, Stride, Padding, null, Weights.Gradient, Bias.Gradient);
+        Tensor? dx = inputGradient ? Buffers.Result(ref _dInput, _input.Shape) : null;
+        ConvolutionFast.Backward(_input, Weights.Value, dOutput, Stride, Padding, dx, Weights.Gradient, Bias.Gradient);
+        return dx;
     }
 }

@@ -7,8 +7,9 @@ namespace CnnFromScratch.Layers;
 /// <summary>
 /// A fully connected layer: z = x·Wᵀ + b for a batch x (N×D), weights W (K×D) and bias b (K).
 /// Backward, with δ = ∂J/∂z (N×K): ∂J/∂W = δᵀx, ∂J/∂b = Σₙ δₙ, ∂J/∂x = δ·W.
+/// The naive kernels live in <see cref="FullyConnected"/>; <see cref="Implementation"/> picks them or the fast ones.
 /// </summary>
-public sealed class Dense : ILayer, IInputGradientOptional
+public sealed class Dense : ILayer
 {
     private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _input;   // x, cached by Forward for ∂J/∂W
@@ -17,13 +18,14 @@ public sealed class Dense : ILayer, IInputGradientOptional
     private DensePass? _pass;
 
     /// <summary>Creates a layer from <paramref name="inputs"/> features to <paramref name="outputs"/>, weights drawn with <paramref name="init"/>, bias zero.</summary>
-    public Dense(int inputs, int outputs, Random random, WeightInit init = WeightInit.He)
+    public Dense(int inputs, int outputs, Random random, WeightInit init = WeightInit.He, Implementation implementation = Implementation.Fast)
     {
         ArgumentNullException.ThrowIfNull(random);
         LayerErrors.RequireAtLeast(inputs, 1, nameof(inputs), "Dense", "the number of input features");
         LayerErrors.RequireAtLeast(outputs, 1, nameof(outputs), "Dense", "the number of outputs");
         Inputs = inputs;
         Outputs = outputs;
+        Implementation = implementation;
         Weights = new Parameter("weights", Initializers.Create(init, random, inputs, outputs, outputs, inputs));
         Bias = new Parameter("bias", new Tensor(outputs));
         Parameters = [Weights, Bias];
@@ -40,6 +42,9 @@ public sealed class Dense : ILayer, IInputGradientOptional
 
     /// <summary>b, of shape outputs.</summary>
     public Parameter Bias { get; }
+
+    /// <summary>Which kernels Forward and Backward run; both compute the same values.</summary>
+    public Implementation Implementation { get; }
 
     /// <inheritdoc />
     public string Name => _name ??= $"Dense({Inputs}→{Outputs})";
@@ -59,25 +64,28 @@ public sealed class Dense : ILayer, IInputGradientOptional
     {
         ArgumentNullException.ThrowIfNull(input);
         RequireFeatures(input.Shape, perSample: false);
-        Tensor z = Buffers.Reuse(ref _output, input.Dim(0), Outputs);
-        // z = x·Wᵀ + b
-        (_pass ??= new DensePass()).Forward(input.Data, Weights.Value.Data, Bias.Value.Data, z.Data, input.Dim(0), Inputs, Outputs);
+        Tensor z = Buffers.Result(ref _output, input.Dim(0), Outputs);
+        if (Implementation == Implementation.Naive) FullyConnected.ForwardNaive(input, Weights.Value, Bias.Value, z);
+        else (_pass ??= new DensePass()).Forward(input.Data, Weights.Value.Data, Bias.Value.Data, z.Data, input.Dim(0), Inputs, Outputs);
         _input = input;
         return z;
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor dOutput) => BackwardCore(dOutput, inputGradient: true)!;
+    public Tensor Backward(Tensor dOutput) => Backward(dOutput, inputGradient: true)!;
 
-    /// <summary>∂J/∂W and ∂J/∂b only.</summary>
-    void IInputGradientOptional.BackwardParametersOnly(Tensor dOutput) => BackwardCore(dOutput, inputGradient: false);
-
-    private Tensor? BackwardCore(Tensor dOutput, bool inputGradient)
+    /// <inheritdoc />
+    public Tensor? Backward(Tensor dOutput, bool inputGradient)
     {
         if (_input is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
         int n = _input.Dim(0);
-        Tensor? dx = inputGradient ? Buffers.Reuse(ref _dInput, n, Inputs) : null;
+        Tensor? dx = inputGradient ? Buffers.Result(ref _dInput, n, Inputs) : null;
+        if (Implementation == Implementation.Naive)
+        {
+            FullyConnected.BackwardNaive(_input, Weights.Value, dOutput, dx, Weights.Gradient, Bias.Gradient);
+            return dx;
+        }
         ReadOnlySpan<float> delta = dOutput.Data;
         Span<float> db = Bias.Gradient.Data;
         for (int s = 0; s < n; s++) Simd.MultiplyAdd(1f, delta.Slice(s * Outputs, Outputs), db); // ∂J/∂b = Σₙ δₙ

@@ -61,7 +61,7 @@ public sealed class Dropout : ILayer, ITrainingMode
     public Tensor Forward(Tensor input)
     {
         Activation.RequireBatch(Name, input);
-        Tensor y = Buffers.Reuse(ref _output, input.Shape);
+        Tensor y = Buffers.Result(ref _output, input.Shape);
         _lastForwardTrained = Training;
         if (!Training)
         {
@@ -69,7 +69,7 @@ public sealed class Dropout : ILayer, ITrainingMode
             return y;
         }
         bool draw = !FreezeMask || _mask is null || !_mask.SameShape(input);
-        Tensor m = Buffers.Reuse(ref _mask, input.Shape);
+        Tensor m = Buffers.Cache(ref _mask, input.Shape);
         float[] mask = m.Data, x = input.Data, output = y.Data;
         if (draw)
         {
@@ -85,7 +85,7 @@ public sealed class Dropout : ILayer, ITrainingMode
     {
         if (_output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        Tensor dx = Buffers.Reuse(ref _dInput, _output.Shape);
+        Tensor dx = Buffers.Result(ref _dInput, _output.Shape);
         if (!_lastForwardTrained)
         {
             dOutput.Data.AsSpan().CopyTo(dx.Data); // ∂J/∂x = ∂J/∂y

@@ -4,13 +4,12 @@ namespace CnnFromScratch.Layers;
 
 /// <summary>
 /// One step of a network. <see cref="Forward"/> computes the output and caches exactly what
-/// <see cref="Backward"/> needs; <see cref="Backward"/> takes ∂J/∂output, returns ∂J/∂input
+/// <see cref="Backward(Tensor)"/> needs; <see cref="Backward(Tensor)"/> takes ∂J/∂output, returns ∂J/∂input
 /// and adds ∂J/∂parameter into each <see cref="Parameter.Gradient"/>.
 /// </summary>
 /// <remarks>
-/// A layer owns the tensors it returns and reuses them on the next call with the same batch size,
-/// so training allocates nothing per batch. Call <see cref="Tensor.Clone"/> to keep a result
-/// across calls.
+/// The tensors Forward and Backward return are yours to keep: a later call never overwrites them. (Inside a training
+/// step, where nobody else sees them, the library's layers reuse their buffers; lib/README.md states the rule.)
 /// </remarks>
 public interface ILayer
 {
@@ -32,4 +31,12 @@ public interface ILayer
 
     /// <summary>Given ∂J/∂output of the last <see cref="Forward"/>, returns ∂J/∂input and accumulates parameter gradients.</summary>
     Tensor Backward(Tensor dOutput);
+
+    /// <summary>
+    /// <see cref="Backward(Tensor)"/>, and with <paramref name="inputGradient"/> false a layer may skip ∂J/∂input and return
+    /// null. Training asks this of the first layer, whose input is the data: for a convolution that saves a third of
+    /// the backward work (PyTorch skips it too for inputs that need no gradient). Conv2d and Dense skip it; other layers
+    /// compute it anyway.
+    /// </summary>
+    Tensor? Backward(Tensor dOutput, bool inputGradient) => Backward(dOutput);
 }

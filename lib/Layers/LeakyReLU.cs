@@ -40,7 +40,7 @@ public sealed class LeakyReLU : ILayer
     public Tensor Forward(Tensor input)
     {
         Activation.RequireBatch(Name, input);
-        Tensor a = Buffers.Reuse(ref _output, input.Shape);
+        Tensor a = Buffers.Result(ref _output, input.Shape);
         ReadOnlySpan<float> z = input.Data;
         Span<float> y = a.Data;
         for (int i = 0; i < z.Length; i++) y[i] = z[i] > 0f ? z[i] : Slope * z[i];
@@ -53,7 +53,7 @@ public sealed class LeakyReLU : ILayer
     {
         if (_input is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        Tensor dz = Buffers.Reuse(ref _dInput, _input.Shape);
+        Tensor dz = Buffers.Result(ref _dInput, _input.Shape);
         ReadOnlySpan<float> z = _input.Data, g = dOutput.Data;
         Span<float> d = dz.Data;
         for (int i = 0; i < z.Length; i++) d[i] = z[i] > 0f ? g[i] : Slope * g[i];

@@ -13,7 +13,6 @@ public sealed class MaxPool2d : ILayer
     private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
     private Tensor? _input;            // the naive backward searches the maxima again
     private int[] _argmax = [];        // the fast forward records them
-    private Implementation _forwardImplementation;
     private Tensor? _output;
     private Tensor? _dInput;
 
@@ -31,8 +30,8 @@ public sealed class MaxPool2d : ILayer
     /// <summary>The step between windows.</summary>
     public int Stride { get; }
 
-    /// <summary>Which kernels Forward runs; Backward uses the kernels of the last Forward (the fast one needs its recorded maxima).</summary>
-    public Implementation Implementation { get; set; }
+    /// <summary>Which kernels Forward and Backward run; both compute the same values.</summary>
+    public Implementation Implementation { get; }
 
     /// <inheritdoc />
     public string Name => _name ??= $"MaxPool2d({Window}×{Window}, stride {Stride})";
@@ -52,8 +51,7 @@ public sealed class MaxPool2d : ILayer
     {
         ArgumentNullException.ThrowIfNull(input);
         (int c, int oh, int ow) = Pooling2d.Check(Name, input.Shape, hasBatch: true, Window, Stride);
-        Tensor z = Buffers.Reuse(ref _output, input.Dim(0), c, oh, ow);
-        _forwardImplementation = Implementation;
+        Tensor z = Buffers.Result(ref _output, input.Dim(0), c, oh, ow);
         if (Implementation == Implementation.Naive) MaxPooling.ForwardNaive(input, Window, Stride, z);
         else
         {
@@ -69,8 +67,8 @@ public sealed class MaxPool2d : ILayer
     {
         if (_input is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        Tensor dx = Buffers.Reuse(ref _dInput, _input.Shape);
-        return _forwardImplementation == Implementation.Naive
+        Tensor dx = Buffers.Result(ref _dInput, _input.Shape);
+        return Implementation == Implementation.Naive
             ? MaxPooling.BackwardNaive(_input, dOutput, Window, Stride, dx)
             : MaxPoolingFast.Backward(dOutput, _argmax, Window, Stride, dx);
     }

@@ -25,7 +25,7 @@ public sealed class ReLU : ILayer
     public Tensor Forward(Tensor input)
     {
         Activation.RequireBatch(Name, input);
-        Tensor a = Buffers.Reuse(ref _output, input.Shape);
+        Tensor a = Buffers.Result(ref _output, input.Shape);
         Simd.Relu(input.Data, a.Data); // a_i = max(0, z_i), eight at a time
         return a;
     }
@@ -35,7 +35,7 @@ public sealed class ReLU : ILayer
     {
         if (_output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        Tensor dz = Buffers.Reuse(ref _dInput, _output.Shape);
+        Tensor dz = Buffers.Result(ref _dInput, _output.Shape);
         Simd.ReluBackward(_output.Data, dOutput.Data, dz.Data); // ∂J/∂z_i = ∂J/∂a_i where a_i > 0, else 0
         return dz;
     }

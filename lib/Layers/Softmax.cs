@@ -37,7 +37,7 @@ public sealed class Softmax : ILayer
             throw new ShapeMismatchException(Name, "N×K", input.Shape,
                 "Softmax normalises rows of N×K scores. Put it after a Dense layer (and Flatten images first).");
         int n = input.Dim(0), k = input.Dim(1);
-        Tensor y = Buffers.Reuse(ref _output, n, k);
+        Tensor y = Buffers.Result(ref _output, n, k);
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<float> z = input.Data.AsSpan(s * k, k);
@@ -58,7 +58,7 @@ public sealed class Softmax : ILayer
         if (_output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
         int n = _output.Dim(0), k = _output.Dim(1);
-        Tensor dz = Buffers.Reuse(ref _dInput, n, k);
+        Tensor dz = Buffers.Result(ref _dInput, n, k);
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<float> p = _output.Data.AsSpan(s * k, k), g = dOutput.Data.AsSpan(s * k, k);

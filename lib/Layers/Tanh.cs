@@ -25,7 +25,7 @@ public sealed class Tanh : ILayer
     public Tensor Forward(Tensor input)
     {
         Activation.RequireBatch(Name, input);
-        Tensor a = Buffers.Reuse(ref _output, input.Shape);
+        Tensor a = Buffers.Result(ref _output, input.Shape);
         ReadOnlySpan<float> z = input.Data;
         Span<float> y = a.Data;
         for (int i = 0; i < z.Length; i++) y[i] = MathF.Tanh(z[i]);
@@ -37,7 +37,7 @@ public sealed class Tanh : ILayer
     {
         if (_output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        Tensor dz = Buffers.Reuse(ref _dInput, _output.Shape);
+        Tensor dz = Buffers.Result(ref _dInput, _output.Shape);
         ReadOnlySpan<float> a = _output.Data, g = dOutput.Data;
         Span<float> d = dz.Data;
         for (int i = 0; i < a.Length; i++) d[i] = g[i] * (1f - a[i] * a[i]);

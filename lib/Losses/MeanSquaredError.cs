@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Losses;
@@ -12,6 +13,7 @@ namespace CnnFromScratch.Losses;
 /// </remarks>
 public sealed class MeanSquaredError : ILoss
 {
+    private Tensor? _prediction, _target;  // a and y: all Backward needs
     private Tensor? _dPrediction;
 
     /// <inheritdoc />
@@ -33,23 +35,26 @@ public sealed class MeanSquaredError : ILoss
         int n = prediction.Dim(0);
         if (n == 0)
             throw new ArgumentException("The batch is empty (N = 0): the mean loss over no samples is undefined.", nameof(prediction));
-        if (_dPrediction is null || !_dPrediction.SameShape(prediction))
-            _dPrediction = new Tensor(prediction.Shape.ToArray());
-
-        float[] a = prediction.Data, y = target.Data, da = _dPrediction.Data;
-        float invN = 1f / n;
+        (_prediction, _target) = (prediction, target);
+        float[] a = prediction.Data, y = target.Data;
         double sumOfSquares = 0;
         for (int i = 0; i < a.Length; i++)
         {
             double diff = (double)a[i] - y[i];
             sumOfSquares += diff * diff;
-            // ∂J/∂a = (a − y)/N
-            da[i] = (a[i] - y[i]) * invN;
         }
         return 0.5 * sumOfSquares / n;
     }
 
-    /// <summary>∂J/∂a = (a − y)/N for the last <see cref="Forward"/> call; owned by the loss and overwritten by the next call.</summary>
-    public Tensor Backward() =>
-        _dPrediction ?? throw new InvalidOperationException("Backward needs a Forward(prediction, targets) call first.");
+    /// <summary>∂J/∂a = (a − y)/N for the last <see cref="Forward"/> call.</summary>
+    public Tensor Backward()
+    {
+        if (_prediction is null || _target is null)
+            throw new InvalidOperationException("Backward needs a Forward(prediction, targets) call first.");
+        Tensor dA = Buffers.Result(ref _dPrediction, _prediction.Shape);
+        float[] a = _prediction.Data, y = _target.Data, da = dA.Data;
+        float invN = 1f / _prediction.Dim(0);
+        for (int i = 0; i < da.Length; i++) da[i] = (a[i] - y[i]) * invN; // ∂J/∂a = (a − y)/N
+        return dA;
+    }
 }

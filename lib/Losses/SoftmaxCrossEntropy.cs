@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Losses;
@@ -16,13 +17,14 @@ public sealed class SoftmaxCrossEntropy : ILoss
     // How far a target row's sum may drift from 1 (float32 one-hot rows and rounded probabilities pass).
     private const double RowSumTolerance = 1e-3;
 
-    private Tensor? _probabilities;
+    private Tensor? _probabilities;  // ŷ, and
+    private Tensor? _target;         // y: all Backward needs
     private Tensor? _dLogits;
 
     /// <inheritdoc />
     public string Name => "softmax cross-entropy";
 
-    /// <summary>The softmax probabilities ŷ (N×K) of the last <see cref="Forward"/> call; owned by the loss and overwritten by the next call.</summary>
+    /// <summary>The softmax probabilities ŷ (N×K) of the last <see cref="Forward"/> call.</summary>
     public Tensor Probabilities =>
         _probabilities ?? throw new InvalidOperationException("No probabilities yet: call Forward(logits, targets) first.");
 
@@ -36,14 +38,8 @@ public sealed class SoftmaxCrossEntropy : ILoss
         Validate(logits, target);
 
         int n = logits.Dim(0), k = logits.Dim(1);
-        if (_probabilities is null || !_probabilities.SameShape(logits))
-        {
-            _probabilities = new Tensor(n, k);
-            _dLogits = new Tensor(n, k);
-        }
-
-        float[] z = logits.Data, y = target.Data, p = _probabilities.Data, dz = _dLogits!.Data;
-        float invN = 1f / n;
+        float[] z = logits.Data, y = target.Data, p = Buffers.Result(ref _probabilities, n, k).Data;
+        _target = target;
         double total = 0;
         for (int row = 0; row < n; row++)
         {
@@ -62,18 +58,25 @@ public sealed class SoftmaxCrossEntropy : ILoss
                 double shifted = z[o + j] - m;
                 // −y_j log ŷ_j = y_j (log Σ e^{z − m} − (z_j − m)); skipping y_j = 0 avoids 0·∞ when ŷ_j underflows.
                 if (y[o + j] != 0f) rowLoss += y[o + j] * (logSum - shifted);
-                p[o + j] = (float)Math.Exp(shifted - logSum);
-                // ∂J/∂z = (ŷ − y)/N
-                dz[o + j] = (p[o + j] - y[o + j]) * invN;
+                p[o + j] = (float)Math.Exp(shifted - logSum); // ŷ_j = e^{z_j − m} / Σ e^{z − m}
             }
             total += rowLoss;
         }
         return total / n;
     }
 
-    /// <summary>∂J/∂logits = (ŷ − y)/N for the last <see cref="Forward"/> call; owned by the loss and overwritten by the next call.</summary>
-    public Tensor Backward() =>
-        _dLogits ?? throw new InvalidOperationException("Backward needs a Forward(logits, targets) call first.");
+    /// <summary>∂J/∂logits = (ŷ − y)/N for the last <see cref="Forward"/> call.</summary>
+    public Tensor Backward()
+    {
+        if (_probabilities is null || _target is null)
+            throw new InvalidOperationException("Backward needs a Forward(logits, targets) call first.");
+        int n = _probabilities.Dim(0);
+        Tensor dZ = Buffers.Result(ref _dLogits, n, _probabilities.Dim(1));
+        float[] p = _probabilities.Data, y = _target.Data, dz = dZ.Data;
+        float invN = 1f / n;
+        for (int i = 0; i < dz.Length; i++) dz[i] = (p[i] - y[i]) * invN; // ∂J/∂z = (ŷ − y)/N
+        return dZ;
+    }
 
     private static void Validate(Tensor logits, Tensor target)
     {

@@ -24,9 +24,11 @@ public static class HeatmapTiles
 {
     /// <summary>
     /// The <paramref name="tiles"/>, <paramref name="columns"/> per row (all in one row when 0), each an H×W map
-    /// (leading dimensions of size 1 allowed), captioned with its name and its largest |value|.
+    /// (leading dimensions of size 1 allowed), captioned with its name and its largest |value|. <paramref name="xTitle"/>
+    /// and <paramref name="yTitle"/> say what a column and a row of a tile are, e.g. "class k" and "sample n".
     /// </summary>
-    public static PlotlyChart Plot(IReadOnlyList<(string Caption, Tensor Map)> tiles, string title, int columns = 0, bool sameScale = false)
+    public static PlotlyChart Plot(IReadOnlyList<(string Caption, Tensor Map)> tiles, string title, int columns = 0, bool sameScale = false,
+                                   string xTitle = "column j (in each tile)", string yTitle = "row i (in each tile)")
     {
         ArgumentNullException.ThrowIfNull(tiles);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
@@ -47,9 +49,9 @@ public static class HeatmapTiles
 
         double shared = sameScale ? tiles.Max(t => ChartNumbers.MaxAbs(t.Map.AsSpan())) : 0;
         int cols = columns == 0 ? tiles.Count : Math.Min(columns, tiles.Count), rows = (tiles.Count + cols - 1) / cols;
-        // A tile gets about 130 pixels for its longer side; the gaps and the caption band are counted in cells.
-        int cell = Math.Clamp(130 / Math.Max(h, w), 3, 26);
-        int gap = Math.Max(1, 10 / cell), captionRows = Math.Max(1, (34 + cell - 1) / cell);
+        // A tile gets about 160 pixels for its longer side; the gaps and the caption band are counted in cells.
+        int cell = Math.Clamp(160 / Math.Max(h, w), 3, 26);
+        int gap = Math.Max(1, 16 / cell), captionRows = Math.Max(1, (34 + cell - 1) / cell);
         int tileH = h + captionRows, tileW = w + gap;
         var z = new double?[rows * tileH][];
         for (int r = 0; r < z.Length; r++) z[r] = new double?[cols * tileW - gap];
@@ -77,7 +79,10 @@ public static class HeatmapTiles
             colorbar = new Colorbar { title = sameScale ? $"value / {ChartNumbers.Format(shared)}" : "value / max |value| of its tile" },
         };
         int plotWidth = (cols * tileW - gap) * cell, plotHeight = rows * tileH * cell;
-        var layout = ChartLayout.ForImage(title, "column j (in each tile)", "row i (in each tile)", plotWidth + 200, plotHeight + 140);
+        var layout = ChartLayout.ForImage(title, xTitle, yTitle, plotWidth + 200, plotHeight + 140);
+        // The axes span all the tiles, so their tick numbers would mean nothing inside a tile: titles only.
+        layout.xaxis = new Xaxis { title = xTitle, showticklabels = false, showgrid = false, zeroline = false, ticks = "" };
+        layout.yaxis = new Yaxis { title = yTitle, autorange = "reversed", showticklabels = false, showgrid = false, zeroline = false, ticks = "" };
         layout.margin = new Margin { l = 60, r = 140, t = 80, b = 60 };
         layout.annotations = annotations.ToArray();
         return ChartLayout.Plot([heatmap], layout);

@@ -24,6 +24,9 @@ public sealed class Tensor
     /// <summary>The number of elements (the product of the shape).</summary>
     public int Length => Data.Length;
 
+    /// <summary>True for a layer's buffer made inside a training step, which the layer may overwrite on its next call (see lib/README.md).</summary>
+    internal bool IsWorkspace { get; init; }
+
     /// <summary>A new tensor of zeros.</summary>
     public Tensor(params int[] shape)
     {

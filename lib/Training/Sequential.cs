@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Losses;
 using CnnFromScratch.Tensors;
@@ -15,13 +13,13 @@ namespace CnnFromScratch.Training;
 /// (say, a Dense layer expecting 300 inputs after a Flatten that gives 288) fails when it is built, naming the layer.
 /// Layers are numbered from 0, as in <see cref="Layers"/>.
 /// </remarks>
-public sealed class Sequential
+public sealed partial class Sequential
 {
     private readonly ILayer[] _layers;
     private readonly int[] _inputShape;
     private readonly int[][] _outputShapes;
     private readonly Parameter[] _parameters;
-    private readonly int _firstTrainable; // the first layer with parameters: AccumulateGradients stops there
+    private readonly int _firstTrainable; // the first layer with parameters: Backward without ∂J/∂input stops there
     private bool _training = true;
 
     /// <summary>Builds the model and checks that every layer accepts the shape the previous one produces.</summary>
@@ -110,165 +108,27 @@ public sealed class Sequential
     /// Back-propagates ∂J/∂output (for instance a loss's Backward()) through the layers in reverse order,
     /// accumulating every parameter's gradient, and returns ∂J/∂input.
     /// </summary>
-    public Tensor Backward(Tensor dOutput)
-    {
-        ArgumentNullException.ThrowIfNull(dOutput);
-        RequireSamples(dOutput, _outputShapes[^1], "∂J/∂output");
-        Tensor delta = dOutput;
-        for (int k = _layers.Length - 1; k >= 0; k--) delta = _layers[k].Backward(delta);
-        return delta;
-    }
+    public Tensor Backward(Tensor dOutput) => Backward(dOutput, inputGradient: true)!;
 
     /// <summary>
-    /// The backward pass of training: accumulates every parameter's gradient like <see cref="Backward"/>, but stops at the
-    /// first layer that has parameters, which skips its ∂J/∂input when it can (Conv2d and Dense can): the inputs are data,
-    /// not parameters, so no gradient with respect to them is needed. For the course network that saves a third of the
-    /// convolution's backward work; PyTorch skips it too for inputs that do not require a gradient.
-    /// Use <see cref="Backward"/> when you need ∂J/∂input.
+    /// <see cref="Backward(Tensor)"/>; with <paramref name="inputGradient"/> false it stops at the first layer that has
+    /// parameters and lets it skip its ∂J/∂input (see <see cref="ILayer.Backward(Tensor, bool)"/>), returning null.
+    /// Training does this: the inputs are data, not parameters, so nothing needs their gradient.
     /// </summary>
-    public void AccumulateGradients(Tensor dOutput)
+    public Tensor? Backward(Tensor dOutput, bool inputGradient)
     {
         ArgumentNullException.ThrowIfNull(dOutput);
         RequireSamples(dOutput, _outputShapes[^1], "∂J/∂output");
-        int first = _firstTrainable;
+        int first = inputGradient ? 0 : _firstTrainable;
         Tensor delta = dOutput;
         for (int k = _layers.Length - 1; k > first; k--) delta = _layers[k].Backward(delta);
-        if (_layers[first] is IInputGradientOptional layer) layer.BackwardParametersOnly(delta);
-        else _layers[first].Backward(delta);
+        Tensor? dInput = _layers[first].Backward(delta, inputGradient);
+        return inputGradient ? dInput : null;
     }
 
     /// <summary>Sets every parameter's gradient to zero (before each mini-batch, since backward passes accumulate).</summary>
     public void ZeroGradients()
     {
         for (int i = 0; i < _parameters.Length; i++) _parameters[i].ZeroGradient();
-    }
-
-    /// <summary>The class of each sample: the argmax of each output row, computed in batches of <paramref name="batchSize"/>.</summary>
-    public int[] Predict(Tensor inputs, int batchSize = 256)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        RequireSamples(inputs, _inputShape, "inputs");
-        var predictions = new int[inputs.Dim(0)];
-        InBatches(inputs, null, batchSize, (output, _, start) =>
-        {
-            for (int n = 0; n < output.Dim(0); n++) predictions[start + n] = Classification.ArgMax(output, n);
-        });
-        return predictions;
-    }
-
-    /// <summary>
-    /// The mean loss and the accuracy (argmax of output = argmax of target) over a whole data set, computed in batches of
-    /// <paramref name="batchSize"/>. Runs forward passes only: no gradient changes.
-    /// </summary>
-    public (double Loss, double Accuracy) Evaluate(ILoss loss, Tensor inputs, Tensor targets, int batchSize = 256)
-    {
-        ArgumentNullException.ThrowIfNull(loss);
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(targets);
-        RequireSamples(inputs, _inputShape, "inputs");
-        RequireTargets(inputs, targets);
-        double lossSum = 0;
-        int correct = 0;
-        InBatches(inputs, targets, batchSize, (output, y, _) =>
-        {
-            // J is a batch mean; weight it by the batch size so the last, smaller batch counts fairly.
-            lossSum += loss.Forward(output, y!) * output.Dim(0);
-            correct += Classification.CountCorrect(output, y!);
-        });
-        int count = inputs.Dim(0);
-        return (lossSum / count, (double)correct / count);
-    }
-
-    /// <summary>A table of the layers: index, name, per-sample output shape and parameter count, with the total.</summary>
-    public string Summary()
-    {
-        var rows = new List<string[]> { new[] { "#", "layer", "output shape", "parameters" } };
-        rows.Add(new[] { "", "input", TensorShape.Format(_inputShape), "" });
-        for (int k = 0; k < _layers.Length; k++)
-        {
-            int count = _layers[k].Parameters.Sum(p => p.Value.Length);
-            rows.Add(new[] { k.ToString(CultureInfo.InvariantCulture), _layers[k].Name, TensorShape.Format(_outputShapes[k]), count.ToString("N0", CultureInfo.InvariantCulture) });
-        }
-        int[] widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        var sb = new StringBuilder();
-        foreach (string[] row in rows)
-        {
-            string line = $"{row[0].PadLeft(widths[0])}  {row[1].PadRight(widths[1])}  {row[2].PadRight(widths[2])}  {row[3].PadLeft(widths[3])}";
-            sb.Append(line.TrimEnd()).Append('\n');
-        }
-        sb.Append(string.Create(CultureInfo.InvariantCulture,
-            $"Total: {ParameterCount:N0} trainable parameters in {_layers.Length} layers; output shape per sample {TensorShape.Format(OutputShape)}."));
-        return sb.ToString();
-    }
-
-    /// <summary>The same table as <see cref="Summary"/>.</summary>
-    public override string ToString() => Summary();
-
-    /// <summary>Throws a <see cref="ShapeMismatchException"/> unless <paramref name="targets"/> holds one row of the model's output shape per input sample.</summary>
-    internal void RequireTargets(Tensor inputs, Tensor targets, string what = "targets")
-    {
-        if (targets.Dim(0) != inputs.Dim(0))
-            throw new ArgumentException(
-                $"The {what} hold {targets.Dim(0)} rows but there are {inputs.Dim(0)} input samples; every sample needs exactly one target row.",
-                nameof(targets));
-        RequireSamples(targets, _outputShapes[^1], what);
-    }
-
-    /// <summary>Throws a <see cref="ShapeMismatchException"/> unless <paramref name="batch"/> is N × <paramref name="sample"/>.</summary>
-    internal static void RequireSamples(Tensor batch, IReadOnlyList<int> sample, string what)
-    {
-        bool fits = batch.Rank == sample.Count + 1;
-        for (int d = 0; fits && d < sample.Count; d++) fits = batch.Dim(d + 1) == sample[d]; // a loop: no allocation per batch
-        if (fits) return;
-
-        int perSample = sample.Aggregate(1, (a, b) => a * b);
-        string cause = what switch
-        {
-            _ when batch.Shape.SequenceEqual(sample) =>
-                $"This looks like one sample without the batch dimension: reshape it to 1×{TensorShape.Format(sample)}.",
-            _ when what.EndsWith("targets", StringComparison.Ordinal) && batch.Rank == 1 =>
-                "The targets look like class labels: one-hot encode them into rows of the model's output size.",
-            _ when what.EndsWith("targets", StringComparison.Ordinal) =>
-                $"Each target row must match the model's output ({TensorShape.Format(sample)} per sample): check the number of classes of the last layer and of the targets.",
-            _ when batch.Rank >= 1 && batch.Dim(0) > 0 && batch.Length / batch.Dim(0) == perSample =>
-                $"Each sample has the right number of values ({perSample}) but the wrong layout: Reshape the batch to N×{TensorShape.Format(sample)}.",
-            _ => $"The model was built for samples of shape {TensorShape.Format(sample)}: check the data, or the input shape given to the Sequential constructor.",
-        };
-        throw new ShapeMismatchException($"Sequential model ({what})", "N×" + TensorShape.Format(sample), batch.Shape, cause);
-    }
-
-    // Runs the model in evaluation mode over consecutive rows, copying each batch into buffers reused across batches.
-    private void InBatches(Tensor inputs, Tensor? targets, int batchSize, Action<Tensor, Tensor?, int> onBatch)
-    {
-        if (batchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
-        bool wasTraining = _training;
-        Training = false; // inference: no dropout, BatchNorm with its running statistics
-        try
-        {
-            RunBatches(inputs, targets, batchSize, onBatch);
-        }
-        finally
-        {
-            Training = wasTraining;
-        }
-    }
-
-    private void RunBatches(Tensor inputs, Tensor? targets, int batchSize, Action<Tensor, Tensor?, int> onBatch)
-    {
-        int count = inputs.Dim(0);
-        Tensor? x = null, y = null;
-        for (int start = 0; start < count; start += batchSize)
-        {
-            int size = Math.Min(batchSize, count - start);
-            if (x is null || x.Dim(0) != size)
-            {
-                x = MiniBatches.BufferLike(inputs, size);
-                y = targets is null ? null : MiniBatches.BufferLike(targets, size);
-            }
-            MiniBatches.CopyRowRange(inputs, start, x);
-            if (targets is not null) MiniBatches.CopyRowRange(targets, start, y!);
-            onBatch(Forward(x), y, start);
-        }
     }
 }

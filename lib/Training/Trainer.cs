@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CnnFromScratch.Fast;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Losses;
 using CnnFromScratch.Optimizers;
@@ -46,14 +47,18 @@ public static class Trainer
                 (Tensor x, Tensor y) = batches.Batch(b);
                 options.Augment?.Invoke(x);
                 if (options.Schedule is not null) optimizer.LearningRate = options.Schedule.At(step);
-                model.ZeroGradients();
-                Tensor output = model.Forward(x);
-                double batchLoss = loss.Forward(output, y);
-                if (!double.IsFinite(batchLoss))
-                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, optimizer.LearningRate);
-                correct += Classification.CountCorrect(output, y);
-                model.AccumulateGradients(loss.Backward()); // Backward, without the ∂J/∂input nobody uses
-                optimizer.Step(parameters);
+                double batchLoss;
+                using (Buffers.Reusing()) // nobody outside sees this step's tensors, so the layers reuse their buffers
+                {
+                    model.ZeroGradients();
+                    Tensor output = model.Forward(x);
+                    batchLoss = loss.Forward(output, y);
+                    if (!double.IsFinite(batchLoss))
+                        throw new TrainingDivergedException(epoch, b + 1, batchLoss, optimizer.LearningRate);
+                    correct += Classification.CountCorrect(output, y);
+                    model.Backward(loss.Backward(), inputGradient: false); // the inputs are data: no ∂J/∂input
+                    optimizer.Step(parameters);
+                }
 
                 int size = x.Dim(0);
                 seen += size;

@@ -39,3 +39,21 @@ double[] NumericalGradient(Func<double[], double> f, double[] x, double epsilon)
     }
     return gradient;
 }
+
+// ---- solution: softmax-ce-gradient ----
+// δ = (ŷ − y)/N: the 1/ŷ of the logarithm cancels the softmax's derivative; the 1/N comes from the batch mean.
+Tensor SoftmaxCrossEntropyGradient(Tensor z, Tensor y)
+{
+    int N = z.Dim(0), K = z.Dim(1);
+    var delta = new Tensor(N, K);
+    for (int n = 0; n < N; n++)
+    {
+        float max = float.NegativeInfinity;                  // the stable softmax of chapter 3
+        for (int k = 0; k < K; k++) max = MathF.Max(max, z[n, k]);
+        float sum = 0f;
+        for (int k = 0; k < K; k++) sum += MathF.Exp(z[n, k] - max);
+        for (int k = 0; k < K; k++)
+            delta[n, k] = (MathF.Exp(z[n, k] - max) / sum - y[n, k]) / N;
+    }
+    return delta;
+}

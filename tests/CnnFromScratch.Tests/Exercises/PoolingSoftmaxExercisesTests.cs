@@ -82,6 +82,26 @@ public sealed class PoolingSoftmaxExercisesTests
         Assert.Contains("different scales", r.Message);
     }
 
+    [Theory]
+    [InlineData(Shift.RowMin)]
+    [InlineData(Shift.RowMean)]
+    public void Softmax_check_rejects_subtracting_the_row_minimum_or_mean(Shift shift)
+    {
+        // Both pass the shifted copies of [1, 2, 3]; only a row spanning more than the exponent's range exposes them.
+        ExerciseResult r = PoolingSoftmaxExercises.CheckStableSoftmax(z => Softmax(z, shift));
+        Assert.Equal(ExerciseStatus.Failed, r.Status);
+        Assert.Contains("span 2000", r.Message);
+        Assert.Contains("minimum or its mean", r.Message);
+    }
+
+    [Fact]
+    public void Softmax_check_rejects_the_row_minimum_even_when_computed_in_double()
+    {
+        ExerciseResult r = PoolingSoftmaxExercises.CheckStableSoftmax(z => Softmax(z, Shift.RowMin, inDouble: true));
+        Assert.Equal(ExerciseStatus.Failed, r.Status);
+        Assert.Contains("span 2000", r.Message);
+    }
+
     // The notebook's solutions (notebooks/solutions/03-relu-pooling-softmax.csx), written out again here.
     private static Tensor MaxPoolSolution(Tensor x, int window, int stride)
     {
@@ -144,20 +164,35 @@ public sealed class PoolingSoftmaxExercisesTests
         return y;
     }
 
-    private enum Shift { None, RowMax, BatchMax }
+    public enum Shift { None, RowMax, BatchMax, RowMin, RowMean }
 
-    private static Tensor Softmax(Tensor z, Shift shift, bool normaliseOverBatch = false)
+    private static Tensor Softmax(Tensor z, Shift shift, bool normaliseOverBatch = false, bool inDouble = false)
     {
         int n = z.Dim(0), k = z.Dim(1);
         var yHat = new Tensor(n, k);
         float batchMax = z.Max();
         for (int row = 0; row < n; row++)
         {
-            float m = 0f;
-            if (shift == Shift.BatchMax) m = batchMax;
-            if (shift == Shift.RowMax) { m = float.NegativeInfinity; for (int j = 0; j < k; j++) m = MathF.Max(m, z[row, j]); }
+            var values = Enumerable.Range(0, k).Select(j => z[row, j]).ToArray();
+            float m = shift switch
+            {
+                Shift.BatchMax => batchMax,
+                Shift.RowMax => values.Max(),
+                Shift.RowMin => values.Min(),
+                Shift.RowMean => values.Average(),
+                _ => 0f,
+            };
+            if (inDouble)
+            {
+                // exp in double, normalised in double: wider range, the same overflow past about 709.
+                double[] e = values.Select(v => Math.Exp(v - (double)m)).ToArray();
+                double total = e.Sum();
+                for (int j = 0; j < k; j++) yHat[row, j] = (float)(e[j] / total);
+                continue;
+            }
             for (int j = 0; j < k; j++) yHat[row, j] = MathF.Exp(z[row, j] - m);
         }
+        if (inDouble) return yHat;
         if (normaliseOverBatch)
         {
             float total = (float)yHat.Sum();

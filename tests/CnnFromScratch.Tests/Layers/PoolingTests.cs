@@ -151,14 +151,4 @@ public sealed class PoolingTests
         Assert.Contains("before Forward", Assert.Throws<InvalidOperationException>(() => new MaxPool2d(2).Backward(new Tensor(1, 1, 1, 1))).Message);
         Assert.Contains("before Forward", Assert.Throws<InvalidOperationException>(() => new AvgPool2d(2).Backward(new Tensor(1, 1, 1, 1))).Message);
     }
-
-    [Fact]
-    public void Max_pooling_reuses_its_buffers_for_the_same_batch_size()
-    {
-        var pool = new MaxPool2d(2);
-        Tensor z = pool.Forward(new Tensor(3, 2, 6, 6));
-        Tensor dx = pool.Backward(new Tensor(3, 2, 3, 3));
-        Assert.Same(z, pool.Forward(new Tensor(3, 2, 6, 6)));
-        Assert.Same(dx, pool.Backward(new Tensor(3, 2, 3, 3)));
-    }
 }

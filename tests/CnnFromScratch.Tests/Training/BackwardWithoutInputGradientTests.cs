@@ -4,15 +4,17 @@ using CnnFromScratch.Training;
 
 namespace CnnFromScratch.Tests.Training;
 
-public sealed class AccumulateGradientsTests
+public sealed class BackwardWithoutInputGradientTests
 {
-    public static TheoryData<string> Models => new() { "conv", "conv-naive", "mlp-after-flatten", "relu-first" };
+    public static TheoryData<string> Models => new() { "conv", "conv-naive", "mlp-after-flatten", "mlp-naive", "relu-first" };
 
     private static Sequential Create(string kind, Random random) => kind switch
     {
         "conv" => new Sequential([1, 12, 12], new Conv2d(1, 2, 5, random), new ReLU(), new MaxPool2d(2), new Flatten(), new Dense(32, 10, random)),
         "conv-naive" => new Sequential([1, 12, 12], new Conv2d(1, 2, 5, random, implementation: Implementation.Naive), new ReLU(),
             new MaxPool2d(2, implementation: Implementation.Naive), new Flatten(), new Dense(32, 10, random)),
+        "mlp-naive" => new Sequential([1, 6, 6], new Flatten(), new Dense(36, 8, random, implementation: Implementation.Naive), new ReLU(),
+            new Dense(8, 3, random, implementation: Implementation.Naive)),
         "mlp-after-flatten" => new Sequential([1, 6, 6], new Flatten(), new Dense(36, 8, random), new ReLU(), new Dense(8, 3, random)),
         _ => new Sequential([5], new ReLU(), new Dense(5, 4, random), new Tanh(), new Dense(4, 2, random)),
     };
@@ -30,8 +32,8 @@ public sealed class AccumulateGradientsTests
         full.Forward(x);
         full.Backward(delta);
         training.Forward(x);
-        training.AccumulateGradients(delta);
-        training.AccumulateGradients(delta); // accumulates, like Backward
+        Assert.Null(training.Backward(delta, inputGradient: false));
+        training.Backward(delta, inputGradient: false); // accumulates, like Backward
 
         for (int p = 0; p < full.Parameters.Count; p++)
         {

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace CnnFromScratch.Bench;
+
+/// <summary>
+/// This machine's peak float32 arithmetic: cores × clock × vector lanes × multiply-add units × 2 FLOPs. The lanes come from
+/// the runtime (<see cref="Vector256"/> is what the kernels use; <see cref="Vector512"/> when the runtime accelerates it).
+/// The clock is measured, because a virtual machine's /proc/cpuinfo shows the nominal clock while the core runs faster
+/// (turbo): a chain of dependent integer additions and XORs, one cycle each on every x86 core, runs at one per cycle.
+/// The multiply-add units per core come from a measured throughput: one thread issues independent fused multiply-adds
+/// (12 chains, more than latency × units), and that rate divided by the clock, rounded, is the number of units.
+/// </summary>
+internal sealed record Peak(int Cores, double NominalGHz, double ClockGHz, int Lanes, int FmaUnits, double MeasuredPerCoreGflops,
+    double MeasuredAllCoresGflops, int WidestLanes, double WidestGflops)
+{
+    private const int Chains = 12;
+
+    /// <summary>The peak of the 256-bit vectors the kernels use: Cores × ClockGHz × Lanes × FmaUnits × 2.</summary>
+    public double Gflops => Cores * ClockGHz * Lanes * FmaUnits * 2;
+
+    /// <summary>Measures the multiply-add throughput (best of several short rounds, so a busy machine lowers it as little as possible).</summary>
+    public static Peak Measure(int threads)
+    {
+        int cores = Environment.ProcessorCount;
+        double nominal = ClockFromCpuInfo();
+        double clock = MeasureClockGHz();
+        double perCore256 = BestGflops(1, Run256, 8);
+        double allCores256 = BestGflops(Math.Max(1, threads), Run256, 8);
+        int units = Math.Max(1, (int)Math.Round(perCore256 / (clock * 8 * 2)));
+        int widest = Vector512.IsHardwareAccelerated ? 16 : 8;
+        double widestPerCore = widest == 16 ? BestGflops(1, Run512, 16) : perCore256;
+        int widestUnits = Math.Max(1, (int)Math.Round(widestPerCore / (clock * widest * 2)));
+        return new Peak(cores, nominal, clock, 8, units, perCore256, allCores256, widest, cores * clock * widest * widestUnits * 2);
+    }
+
+    /// <summary>How the peak was derived, in a few lines (numbers formatted with the current culture; the bench sets the invariant one).</summary>
+    public string Describe() =>
+        $"FMA peak {Gflops:F1} GFLOP/s = {Cores} cores × {ClockGHz:F2} GHz (measured; /proc/cpuinfo says {NominalGHz:F2}) × {Lanes} float lanes (Vector256, as the kernels use) × {FmaUnits} FMA units × 2 FLOPs;\n" +
+        $"  FMA units from a measured 1-thread throughput of {MeasuredPerCoreGflops:F1} GFLOP/s = {MeasuredPerCoreGflops / (ClockGHz * Lanes * 2):F2} vector FMAs per cycle " +
+        $"({Chains} independent chains); all {Cores} cores together measured {MeasuredAllCoresGflops:F1} GFLOP/s now (shared machine)." +
+        (WidestLanes > Lanes ? $"\n  With {WidestLanes}-float vectors (Vector512, which this CPU has and the kernels do not use) the peak would be {WidestGflops:F1} GFLOP/s." : "");
+
+    private static double ClockFromCpuInfo()
+    {
+        try
+        {
+            string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("cpu MHz", StringComparison.Ordinal));
+            if (line is not null && double.TryParse(line[(line.IndexOf(':') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double mhz))
+                return mhz / 1000;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return double.NaN;
+    }
+
+    // Best of many rounds of about a millisecond, shorter than a scheduler time slice, so that on a busy machine some
+    // rounds run uninterrupted. The given number of threads at once; GFLOP/s of all of them together.
+    private static double BestGflops(int threads, Func<long, float> run, int lanes)
+    {
+        const long iterations = 300_000;
+        run(1000); // compile
+        double best = 0;
+        for (int round = 0; round < (threads == 1 ? 200 : 30); round++)
+        {
+            var workers = new Thread[threads];
+            long start = Stopwatch.GetTimestamp();
+            for (int t = 0; t < threads; t++) (workers[t] = new Thread(() => Sink(run(iterations)))).Start();
+            foreach (Thread w in workers) w.Join();
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            best = Math.Max(best, threads * iterations * Chains * lanes * 2.0 / seconds / 1e9);
+        }
+        return best;
+    }
+
+    // Best of 200 rounds of about a millisecond (see BestGflops): 16 dependent one-cycle operations per iteration.
+    private static double MeasureClockGHz()
+    {
+        const long iterations = 150_000;
+        Chain(1000, 3, 5);
+        double best = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            s_sinkLong += Chain(iterations, 3, 5);
+            best = Math.Max(best, iterations * 16 / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+        }
+        return best;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static long Chain(long iterations, long b, long c)
+    {
+        long a = 0;
+        for (long i = 0; i < iterations; i++)
+        {
+            a = (a + b) ^ c; a = (a + b) ^ c; a = (a + b) ^ c; a = (a + b) ^ c;
+            a = (a + b) ^ c; a = (a + b) ^ c; a = (a + b) ^ c; a = (a + b) ^ c;
+        }
+        return a;
+    }
+
+    private static long s_sinkLong;
+    private static float s_sink;
+    private static void Sink(float value) => s_sink += value;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static float Run256(long iterations)
+    {
+        if (!Fma.IsSupported) return RunPortable(iterations);
+        var b = Vector256.Create(0.9999999f);
+        var c = Vector256.Create(1e-7f);
+        Vector256<float> a0 = Vector256.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        for (long i = 0; i < iterations; i++)
+        {
+            a0 = Fma.MultiplyAdd(a0, b, c); a1 = Fma.MultiplyAdd(a1, b, c); a2 = Fma.MultiplyAdd(a2, b, c); a3 = Fma.MultiplyAdd(a3, b, c);
+            a4 = Fma.MultiplyAdd(a4, b, c); a5 = Fma.MultiplyAdd(a5, b, c); a6 = Fma.MultiplyAdd(a6, b, c); a7 = Fma.MultiplyAdd(a7, b, c);
+            a8 = Fma.MultiplyAdd(a8, b, c); a9 = Fma.MultiplyAdd(a9, b, c); a10 = Fma.MultiplyAdd(a10, b, c); a11 = Fma.MultiplyAdd(a11, b, c);
+        }
+        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static float Run512(long iterations)
+    {
+        if (!Avx512F.IsSupported) return Run256(iterations);
+        var b = Vector512.Create(0.9999999f);
+        var c = Vector512.Create(1e-7f);
+        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        for (long i = 0; i < iterations; i++)
+        {
+            a0 = Avx512F.FusedMultiplyAdd(a0, b, c); a1 = Avx512F.FusedMultiplyAdd(a1, b, c); a2 = Avx512F.FusedMultiplyAdd(a2, b, c);
+            a3 = Avx512F.FusedMultiplyAdd(a3, b, c); a4 = Avx512F.FusedMultiplyAdd(a4, b, c); a5 = Avx512F.FusedMultiplyAdd(a5, b, c);
+            a6 = Avx512F.FusedMultiplyAdd(a6, b, c); a7 = Avx512F.FusedMultiplyAdd(a7, b, c); a8 = Avx512F.FusedMultiplyAdd(a8, b, c);
+            a9 = Avx512F.FusedMultiplyAdd(a9, b, c); a10 = Avx512F.FusedMultiplyAdd(a10, b, c); a11 = Avx512F.FusedMultiplyAdd(a11, b, c);
+        }
+        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+
+    // Without FMA: separate multiply and add (two instructions per multiply-add), so the "units" come out as what the CPU sustains.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static float RunPortable(long iterations)
+    {
+        var b = Vector256.Create(0.9999999f);
+        var c = Vector256.Create(1e-7f);
+        Vector256<float> a0 = Vector256.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        for (long i = 0; i < iterations; i++)
+        {
+            a0 = a0 * b + c; a1 = a1 * b + c; a2 = a2 * b + c; a3 = a3 * b + c; a4 = a4 * b + c; a5 = a5 * b + c;
+            a6 = a6 * b + c; a7 = a7 * b + c; a8 = a8 * b + c; a9 = a9 * b + c; a10 = a10 * b + c; a11 = a11 * b + c;
+        }
+        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+}
