@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
@@ -69,7 +70,7 @@ public sealed class Softmax : ILayer
         {
             ReadOnlySpan<float> p = _output.Data.AsSpan(s * k, k), g = dOutput.Data.AsSpan(s * k, k);
             Span<float> d = dz.Data.AsSpan(s * k, k);
-            float gDotP = Simd.Dot(g, p);
+            float gDotP = TensorPrimitives.Dot(g, p);
             for (int j = 0; j < k; j++) d[j] = p[j] * (g[j] - gDotP);
         }
         return dz;
