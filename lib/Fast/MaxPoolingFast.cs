@@ -108,7 +108,8 @@ internal static class MaxPoolingFast
                     // Eight windows: columns 2j … 2j+15 of both rows.
                     var (topMax, topColumn) = PairMax(Vector256.Create(row0.Slice(2 * j, 8)), Vector256.Create(row0.Slice(2 * j + 8, 8)));
                     var (bottomMax, bottomColumn) = PairMax(Vector256.Create(row1.Slice(2 * j, 8)), Vector256.Create(row1.Slice(2 * j + 8, 8)));
-                    Vector256<int> bottomWins = Vector256.GreaterThan(bottomMax, topMax).AsInt32();
+                    // NaN wins (x ≠ x only for NaN), as in the naive kernel and PyTorch.
+                    Vector256<int> bottomWins = (Vector256.GreaterThan(bottomMax, topMax) | ~Vector256.Equals(bottomMax, bottomMax)).AsInt32();
                     Vector256.ConditionalSelect(bottomWins.AsSingle(), bottomMax, topMax).CopyTo(zRow.Slice(j, 8));
                     // Flat input index: plane start + row · W + column, the row being 2i or 2i+1.
                     Vector256<int> column = Vector256.ConditionalSelect(bottomWins, bottomColumn, topColumn);
@@ -120,9 +121,9 @@ internal static class MaxPoolingFast
                     int c = 2 * j;
                     float max = row0[c];
                     int best = top + c;
-                    if (row0[c + 1] > max) (max, best) = (row0[c + 1], top + c + 1);
-                    if (row1[c] > max) (max, best) = (row1[c], top + w + c);
-                    if (row1[c + 1] > max) (max, best) = (row1[c + 1], top + w + c + 1);
+                    if (row0[c + 1] > max || float.IsNaN(row0[c + 1])) (max, best) = (row0[c + 1], top + c + 1);
+                    if (row1[c] > max || float.IsNaN(row1[c])) (max, best) = (row1[c], top + w + c);
+                    if (row1[c + 1] > max || float.IsNaN(row1[c + 1])) (max, best) = (row1[c + 1], top + w + c + 1);
                     zRow[j] = max;
                     argmaxRow[j] = inBase + best;
                 }
@@ -138,7 +139,7 @@ internal static class MaxPoolingFast
             Vector256<int> evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6), odds = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
             Vector256<float> left = Vector256.Create(Vector256.Shuffle(first, evens).GetLower(), Vector256.Shuffle(second, evens).GetLower());
             Vector256<float> right = Vector256.Create(Vector256.Shuffle(first, odds).GetLower(), Vector256.Shuffle(second, odds).GetLower());
-            Vector256<float> rightWins = Vector256.GreaterThan(right, left);
+            Vector256<float> rightWins = Vector256.GreaterThan(right, left) | ~Vector256.Equals(right, right);
             Vector256<int> column = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) - rightWins.AsInt32(); // true is −1: one column right
             return (Vector256.ConditionalSelect(rightWins, right, left), column);
         }
@@ -156,7 +157,7 @@ internal static class MaxPoolingFast
                     {
                         int row = (i * g.Stride + u) * g.Width + j * g.Stride;
                         for (int v = 0; v < g.Window; v++)
-                            if (x[row + v] > max) (max, best) = (x[row + v], row + v);
+                            if (x[row + v] > max || float.IsNaN(x[row + v])) (max, best) = (x[row + v], row + v);
                     }
                     int o = outBase + i * g.OutWidth + j;
                     _z[o] = max;
