@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using CnnFromScratch.Fast;
 using CnnFromScratch.Initialization;
 using CnnFromScratch.Tensors;
@@ -89,7 +88,7 @@ public sealed class Dense : ILayer
         }
         ReadOnlySpan<float> delta = dOutput.Data;
         Span<float> db = Bias.Gradient.Data;
-        for (int s = 0; s < n; s++) TensorPrimitives.Add(db, delta.Slice(s * Outputs, Outputs), db); // ∂J/∂b = Σₙ δₙ
+        for (int s = 0; s < n; s++) Simd.MultiplyAdd(1f, delta.Slice(s * Outputs, Outputs), db); // ∂J/∂b = Σₙ δₙ
         // ∂J/∂W += δᵀx and ∂J/∂x = δ·W
         (_pass ??= new DensePass()).Backward(dOutput.Data, _input.Data, Weights.Value.Data, Weights.Gradient.Data, dx?.Data, n, Inputs, Outputs);
         return dx;

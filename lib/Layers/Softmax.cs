@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
@@ -70,7 +69,7 @@ public sealed class Softmax : ILayer
         {
             ReadOnlySpan<float> p = _output.Data.AsSpan(s * k, k), g = dOutput.Data.AsSpan(s * k, k);
             Span<float> d = dz.Data.AsSpan(s * k, k);
-            float gDotP = TensorPrimitives.Dot(g, p);
+            float gDotP = Simd.Dot(g, p);
             for (int j = 0; j < k; j++) d[j] = p[j] * (g[j] - gDotP);
         }
         return dz;

@@ -1,5 +1,5 @@
 using CnnFromScratch.Tensors;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using CnnFromScratch.Fast;
 
 namespace CnnFromScratch.Training;
 
@@ -13,7 +13,7 @@ internal static class FiniteData
     public static void Require(Tensor data, string what, string parameter)
     {
         // One vectorised pass: any NaN or ∞ makes the sum non-finite. Only then look for where it is.
-        if (double.IsFinite(TensorPrimitives.Sum<float>(data.Data)) || data.Length == 0) return;
+        if (float.IsFinite(Simd.Sum(data.Data)) || data.Length == 0) return;
         int perSample = data.Length / data.Dim(0);
         for (int i = 0; i < data.Length; i++)
         {
