@@ -1,4 +1,5 @@
 using CnnFromScratch.Tensors;
+using CnnFromScratch.Training;
 
 namespace CnnFromScratch.Data;
 
@@ -34,13 +35,7 @@ public static class OneHot
             throw new ArgumentException($"Expected an N×K tensor, but got {TensorShape.Format(rows.Shape)}.", nameof(rows));
         int n = rows.Dim(0), k = rows.Dim(1);
         var labels = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            var row = rows.Data.AsSpan(i * k, k);
-            int best = 0;
-            for (int j = 1; j < k; j++) if (row[j] > row[best]) best = j;
-            labels[i] = best;
-        }
+        for (int i = 0; i < n; i++) labels[i] = Classification.ArgMax(rows, i);
         return labels;
     }
 }

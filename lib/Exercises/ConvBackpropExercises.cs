@@ -151,14 +151,7 @@ public static partial class ConvBackpropExercises
         return result;
     }
 
-    private static Tensor Rotate180(Tensor m)
-    {
-        var r = new Tensor(m.Dim(0), m.Dim(1));
-        for (int i = 0; i < m.Dim(0); i++)
-            for (int j = 0; j < m.Dim(1); j++)
-                r[i, j] = m[m.Dim(0) - 1 - i, m.Dim(1) - 1 - j];
-        return r;
-    }
+    private static Tensor Rotate180(Tensor m) => Convolution.Rotate180(m.Reshape(1, 1, m.Dim(0), m.Dim(1))).Reshape(m.Dim(0), m.Dim(1));
 
     private static bool Close(Tensor a, Tensor b) => a.SameShape(b) && a.MaxAbsDifference(b) <= 1e-4f * MathF.Max(1f, b.Data.Max(MathF.Abs));
 }

@@ -6,7 +6,7 @@ namespace CnnFromScratch.Layers;
 
 /// <summary>
 /// A 2-D convolution layer: z[n,o,i,j] = b[o] + Σ_c Σ_u Σ_v x̃[n,c,i·s+u,j·s+v] · W[o,c,u,v], with x̃ the input zero-padded by p.
-/// Backward: ∂J/∂b = Σ δ, ∂J/∂W = x̃ ⋆ δ (valid cross-correlation), ∂J/∂x = full convolution of δ with rot180(W).
+/// Backward: ∂J/∂b = Σ δ, ∂J/∂W = x̃ ⊛ δ (valid cross-correlation), ∂J/∂x = full convolution of δ with rot180(W).
 /// The kernels live in <see cref="Convolution"/>; <see cref="Implementation"/> picks the naive or the fast one.
 /// </summary>
 public sealed class Conv2d : ILayer

@@ -13,11 +13,17 @@ public static class ConvArithmetic
         if (window <= 0) throw new ArgumentOutOfRangeException(nameof(window), window, "The kernel/window size must be positive.");
         if (stride <= 0) throw new ArgumentOutOfRangeException(nameof(stride), stride, "The stride must be at least 1.");
         if (padding < 0) throw new ArgumentOutOfRangeException(nameof(padding), padding, "The padding cannot be negative.");
+        if (DoesNotFit(inputSize, window, padding) is string reason) throw new ArgumentException(reason);
+        return (inputSize + 2 * padding - window) / stride + 1;
+    }
+
+    /// <summary>Why a window does not fit in the padded input, or null when it fits (the arguments being positive).</summary>
+    internal static string? DoesNotFit(int inputSize, int window, int padding)
+    {
         int padded = inputSize + 2 * padding;
-        if (window > padded)
-            throw new ArgumentException(
-                $"A window of {window} does not fit in an input of {inputSize} with padding {padding} ({padded} wide). " +
-                "Use a smaller kernel, more padding, or a larger input.");
-        return (padded - window) / stride + 1;
+        return window > padded
+            ? $"A window of {window} does not fit in an input of {inputSize} with padding {padding} ({padded} wide). " +
+              "Use a smaller kernel, more padding, or a larger input."
+            : null;
     }
 }

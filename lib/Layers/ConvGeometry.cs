@@ -17,12 +17,11 @@ internal readonly record struct ConvGeometry(
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weights);
-        if (input.Rank != 4)
-            throw new ArgumentException($"The input must be N×C×H×W; got {TensorShape.Format(input.Shape)}.", nameof(input));
-        if (weights.Rank != 4 || weights.Dim(2) != weights.Dim(3) || weights.Dim(1) != input.Dim(1))
-            throw new ArgumentException(
-                $"The weights must be outChannels×{input.Dim(1)}×k×k (square kernels, one slice per input channel); got {TensorShape.Format(weights.Shape)}.",
-                nameof(weights));
+        if (weights.Rank != 4 || weights.Dim(2) != weights.Dim(3))
+            throw new ShapeMismatchException("Convolution (weights)", "O×C×k×k (square kernels, one k×k slice per input channel)", weights.Shape,
+                "A single k×k kernel is 1×1×k×k: Reshape(1, 1, k, k).");
+        // The same checks and messages as the layers give, so calling a kernel directly teaches as much.
+        ImageInput.Check("Convolution", input.Shape, hasBatch: true, weights.Dim(1), weights.Dim(2), stride, padding);
         int k = weights.Dim(2);
         return new ConvGeometry(input.Dim(0), input.Dim(1), input.Dim(2), input.Dim(3), weights.Dim(0), k, stride, padding,
             ConvArithmetic.OutputSize(input.Dim(2), k, stride, padding), ConvArithmetic.OutputSize(input.Dim(3), k, stride, padding));

@@ -38,14 +38,11 @@ internal static class ImageInput
             throw new ShapeMismatchException(layer, Expected(), shape,
                 $"The input has {inChannels} channel{(inChannels == 1 ? "" : "s")} (the outChannels of the previous Conv2d, or 1 for grey images); " +
                 $"set inChannels to {inChannels}.");
-        try
-        {
-            return (inChannels, ConvArithmetic.OutputSize(height, window, stride, padding), ConvArithmetic.OutputSize(width, window, stride, padding));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ShapeMismatchException(layer, Expected(), shape,
-                $"{e.Message.Split(" (Parameter")[0]} Earlier layers may have shrunk the image too much.");
-        }
+        // The layers check their hyper-parameters when built, so only the size can be wrong here.
+        if (height <= 0 || width <= 0)
+            throw new ShapeMismatchException(layer, Expected(), shape, "The image is empty. Earlier layers may have shrunk the image too much.");
+        if ((ConvArithmetic.DoesNotFit(height, window, padding) ?? ConvArithmetic.DoesNotFit(width, window, padding)) is string reason)
+            throw new ShapeMismatchException(layer, Expected(), shape, $"{reason} Earlier layers may have shrunk the image too much.");
+        return (inChannels, ConvArithmetic.OutputSize(height, window, stride, padding), ConvArithmetic.OutputSize(width, window, stride, padding));
     }
 }

@@ -11,8 +11,8 @@ internal readonly record struct PoolGeometry(int Batch, int Channels, int Height
     /// <summary>Checks an input shape and derives the output size.</summary>
     public static PoolGeometry Of(IReadOnlyList<int> inputShape, int window, int stride)
     {
-        if (inputShape.Count != 4)
-            throw new ArgumentException($"Pooling takes images N×C×H×W; got {TensorShape.Format(inputShape)}.", nameof(inputShape));
+        // The same checks and messages as the layers give, so calling a kernel directly teaches as much.
+        ImageInput.Check("Pooling", inputShape, hasBatch: true, channels: null, window, stride, padding: 0);
         return new PoolGeometry(inputShape[0], inputShape[1], inputShape[2], inputShape[3], window, stride,
             ConvArithmetic.OutputSize(inputShape[2], window, stride), ConvArithmetic.OutputSize(inputShape[3], window, stride));
     }

@@ -38,18 +38,24 @@ public sealed class Softmax : ILayer
                 "Softmax normalises rows of N×K scores. Put it after a Dense layer (and Flatten images first).");
         int n = input.Dim(0), k = input.Dim(1);
         Tensor y = Buffers.Result(ref _output, n, k);
-        for (int s = 0; s < n; s++)
-        {
-            ReadOnlySpan<float> z = input.Data.AsSpan(s * k, k);
-            Span<float> p = y.Data.AsSpan(s * k, k);
-            float max = float.NegativeInfinity;
-            foreach (float v in z) max = MathF.Max(max, v);
-            float sum = 0f;
-            for (int j = 0; j < k; j++) sum += p[j] = MathF.Exp(z[j] - max);
-            float inverse = 1f / sum;
-            for (int j = 0; j < k; j++) p[j] *= inverse;
-        }
+        for (int s = 0; s < n; s++) Row(input.Data.AsSpan(s * k, k), y.Data.AsSpan(s * k, k));
         return y;
+    }
+
+    /// <summary>
+    /// ŷ_j = e^(z_j − m − log Σ_k e^(z_k − m)) for one row z, with m = max_k z_k, summed in double: the one home of the
+    /// softmax, used by this layer and by <see cref="Losses.SoftmaxCrossEntropy"/>. Returns m and log Σ_k e^(z_k − m),
+    /// from which the cross-entropy follows without taking the log of a tiny ŷ.
+    /// </summary>
+    internal static (float Max, double LogSum) Row(ReadOnlySpan<float> z, Span<float> p)
+    {
+        float m = float.NegativeInfinity;
+        foreach (float v in z) m = MathF.Max(m, v);
+        double sum = 0;
+        foreach (float v in z) sum += Math.Exp(v - m);
+        double logSum = Math.Log(sum);
+        for (int j = 0; j < z.Length; j++) p[j] = (float)Math.Exp(z[j] - m - logSum);
+        return (m, logSum);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using CnnFromScratch.Fast;
+using CnnFromScratch.Layers;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Losses;
@@ -44,21 +45,12 @@ public sealed class SoftmaxCrossEntropy : ILoss
         for (int row = 0; row < n; row++)
         {
             int o = row * k;
-            // m = max_j z_j, subtracted so that e^{z_j − m} ≤ 1 never overflows.
-            float m = float.NegativeInfinity;
-            for (int j = 0; j < k; j++) m = MathF.Max(m, z[o + j]);
-
-            double sum = 0;
-            for (int j = 0; j < k; j++) sum += Math.Exp(z[o + j] - m);
-            double logSum = Math.Log(sum);
-
+            (float m, double logSum) = Softmax.Row(z.AsSpan(o, k), p.AsSpan(o, k)); // ŷ, and m and log Σ e^{z − m}
             double rowLoss = 0;
             for (int j = 0; j < k; j++)
             {
-                double shifted = z[o + j] - m;
                 // −y_j log ŷ_j = y_j (log Σ e^{z − m} − (z_j − m)); skipping y_j = 0 avoids 0·∞ when ŷ_j underflows.
-                if (y[o + j] != 0f) rowLoss += y[o + j] * (logSum - shifted);
-                p[o + j] = (float)Math.Exp(shifted - logSum); // ŷ_j = e^{z_j − m} / Σ e^{z − m}
+                if (y[o + j] != 0f) rowLoss += y[o + j] * (logSum - (z[o + j] - m));
             }
             total += rowLoss;
         }

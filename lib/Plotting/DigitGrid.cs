@@ -41,7 +41,7 @@ public static class DigitGrid
             int top = (k / cols) * tileH + captionRows, left = (k % cols) * tileW;
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)
-                    z[top + y][left + x] = image.Data[y * w + x];
+                    z[top + y][left + x] = Math.Round(image.Data[y * w + x], 3); // 3 decimals: a float printed as a double takes 18 characters
             string label = data.ClassNames[data.Labels[n]];
             string caption = predictions is null ? label
                 : $"{label} → {data.ClassNames[predictions[n]]}{(predictions[n] == data.Labels[n] ? "" : " ✗")}";

@@ -31,7 +31,7 @@ public sealed class TensorTests
         Assert.Contains("2×3 holds 6 elements", e.Message);
         var r = Assert.Throws<ArgumentException>(() => new Tensor(2, 3).Reshape(4, -1));
         Assert.Contains("not a multiple", r.Message);
-        var i = Assert.Throws<IndexOutOfRangeException>(() => new Tensor(2, 3)[2, 0]);
+        var i = Assert.Throws<ArgumentOutOfRangeException>(() => new Tensor(2, 3)[2, 0]);
         Assert.Contains("dimension 0 of size 2", i.Message);
         Assert.Throws<ArgumentException>(() => new Tensor(2, 3) + new Tensor(3, 2));
     }

@@ -6,7 +6,7 @@ namespace CnnFromScratch.Layers;
 /// Average-pooling kernels on plain tensors (N×C×H×W). This file holds the naive kernels, loops that mirror the derivation;
 /// the fast ones (flat loops, parallel over planes) are in lib/Fast/AveragePoolingFast.cs.
 /// </summary>
-public static partial class AveragePooling
+public static class AveragePooling
 {
     /// <summary>z[n,c,i,j] = (1/window²) Σ_u Σ_v x[n,c,i·s+u,j·s+v]. Writes into <paramref name="output"/> when given.</summary>
     public static Tensor ForwardNaive(Tensor input, int window, int stride, Tensor? output = null)

@@ -7,7 +7,7 @@ namespace CnnFromScratch.Layers;
 /// the fast ones (argmax recorded in the forward pass, parallel over planes) are in lib/Fast/MaxPoolingFast.cs.
 /// Ties go to the first maximum in row-major order of the window, in both.
 /// </summary>
-public static partial class MaxPooling
+public static class MaxPooling
 {
     /// <summary>z[n,c,i,j] = max over u,v &lt; window of x[n,c,i·s+u,j·s+v]. Writes into <paramref name="output"/> when given.</summary>
     public static Tensor ForwardNaive(Tensor input, int window, int stride, Tensor? output = null)
