@@ -127,7 +127,8 @@ internal static class MaxPoolingFast
             ReadOnlySpan<float> row0 = _x.AsSpan(top + 2 * j, 16), row1 = _x.AsSpan(top + w + 2 * j, 16);
             var (topMax, topColumn) = PairMax(Vector256.Create(row0[..8]), Vector256.Create(row0[8..]));
             var (bottomMax, bottomColumn) = PairMax(Vector256.Create(row1[..8]), Vector256.Create(row1[8..]));
-            Vector256<int> bottomWins = Vector256.GreaterThan(bottomMax, topMax).AsInt32();
+            // NaN wins (x ≠ x only for NaN), as in the naive kernel and PyTorch.
+            Vector256<int> bottomWins = (Vector256.GreaterThan(bottomMax, topMax) | ~Vector256.Equals(bottomMax, bottomMax)).AsInt32();
             Vector256.ConditionalSelect(bottomWins.AsSingle(), bottomMax, topMax).CopyTo(z);
             // Flat input index: the row pair's start + column, plus W when the bottom row wins.
             Vector256<int> column = Vector256.ConditionalSelect(bottomWins, bottomColumn, topColumn);
@@ -140,9 +141,9 @@ internal static class MaxPoolingFast
             int c = top + 2 * j;
             float max = _x[c];
             int best = c;
-            if (_x[c + 1] > max) (max, best) = (_x[c + 1], c + 1);
-            if (_x[c + w] > max) (max, best) = (_x[c + w], c + w);
-            if (_x[c + w + 1] > max) (max, best) = (_x[c + w + 1], c + w + 1);
+            if (_x[c + 1] > max || float.IsNaN(_x[c + 1])) (max, best) = (_x[c + 1], c + 1);
+            if (_x[c + w] > max || float.IsNaN(_x[c + w])) (max, best) = (_x[c + w], c + w);
+            if (_x[c + w + 1] > max || float.IsNaN(_x[c + w + 1])) (max, best) = (_x[c + w + 1], c + w + 1);
             _z[o] = max;
             _argmax[o] = best;
         }
@@ -156,7 +157,7 @@ internal static class MaxPoolingFast
             Vector256<int> evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6), odds = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
             Vector256<float> left = Vector256.Create(Vector256.Shuffle(first, evens).GetLower(), Vector256.Shuffle(second, evens).GetLower());
             Vector256<float> right = Vector256.Create(Vector256.Shuffle(first, odds).GetLower(), Vector256.Shuffle(second, odds).GetLower());
-            Vector256<float> rightWins = Vector256.GreaterThan(right, left);
+            Vector256<float> rightWins = Vector256.GreaterThan(right, left) | ~Vector256.Equals(right, right);
             Vector256<int> column = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) - rightWins.AsInt32(); // true is −1: one column right
             return (Vector256.ConditionalSelect(rightWins, right, left), column);
         }
@@ -174,7 +175,7 @@ internal static class MaxPoolingFast
                     {
                         int row = (i * g.Stride + u) * g.Width + j * g.Stride;
                         for (int v = 0; v < g.Window; v++)
-                            if (x[row + v] > max) (max, best) = (x[row + v], row + v);
+                            if (x[row + v] > max || float.IsNaN(x[row + v])) (max, best) = (x[row + v], row + v);
                     }
                     int o = outBase + i * g.OutWidth + j;
                     _z[o] = max;
