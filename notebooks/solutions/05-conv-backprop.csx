@@ -68,7 +68,7 @@ Tensor AvgPoolBackward(Tensor delta, int[] inputShape, int window)
 // ---- solution: leaky-relu-layer ----
 sealed class MyLeakyReLU : ILayer
 {
-    private Tensor? _z;                                                               // the input of the last Forward
+    private Tensor _z;                                                                // the input of the last Forward
 
     public MyLeakyReLU(float slope) => Slope = slope;
     public float Slope { get; }                                                       // α
@@ -89,7 +89,7 @@ sealed class MyLeakyReLU : ILayer
     {
         var dz = new Tensor(dOutput.Shape.ToArray());
         for (int i = 0; i < dz.Length; i++)
-            dz.Data[i] = _z!.Data[i] > 0 ? dOutput.Data[i] : Slope * dOutput.Data[i];   // ∂J/∂z = ∂J/∂a · (1 or α)
+            dz.Data[i] = _z.Data[i] > 0 ? dOutput.Data[i] : Slope * dOutput.Data[i];   // ∂J/∂z = ∂J/∂a · (1 or α)
         return dz;
     }
 }
