@@ -17,6 +17,7 @@ internal sealed record BenchSettings
     public int Repeats { get; init; } = 3;
     public string Python { get; init; } = "/usr/bin/python3";
     public bool SkipPyTorch { get; init; }
+    public bool FastOnly { get; init; }
 
     /// <summary>The mini-batch sizes, each measured in turn: --batch, else the network's default.</summary>
     public int[] BatchSizes => BatchSizesGiven ?? Network.DefaultBatchSizes;
@@ -47,6 +48,7 @@ internal sealed record BenchSettings
           --repeats N       alternating runs per side and batch size in compare (default 3); the best run of each side counts
           --python PATH     the Python that has torch (default /usr/bin/python3)
           --no-pytorch      compare without running PyTorch
+          --fast-only       layers: time the fast kernels only (the naive ones take minutes at large batches)
         """;
 
     public static BenchSettings Parse(string[] args)
@@ -82,6 +84,7 @@ internal sealed record BenchSettings
                 "--repeats" => s with { Repeats = Int(Value(), 1) },
                 "--python" => s with { Python = Value() },
                 "--no-pytorch" => s with { SkipPyTorch = true },
+                "--fast-only" => s with { FastOnly = true },
                 "--help" or "-h" => s with { Command = "help" },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };

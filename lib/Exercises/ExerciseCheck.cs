@@ -81,6 +81,9 @@ public sealed class ExerciseCheck
         if (!condition) Fail(what, hint);
     }
 
+    /// <summary>True when both have the same shape and agree to 1e-4 of the larger of 1 and |b|'s largest element: for recognising a known wrong answer in a hint.</summary>
+    internal static bool Agree(Tensor a, Tensor b) => a.SameShape(b) && a.MaxAbsDifference(b) <= 1e-4f * MathF.Max(1f, b.Data.Max(MathF.Abs));
+
     private static void Fail(string message, string hint) =>
         throw new Mismatch(string.IsNullOrEmpty(hint) ? message : $"{message} Hint: {hint}");
 

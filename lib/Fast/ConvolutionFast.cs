@@ -6,17 +6,13 @@ namespace CnnFromScratch.Fast;
 
 /// <summary>
 /// The fast convolution kernels behind <see cref="Convolution.ForwardFast"/> and <see cref="Convolution.BackwardFast(Tensor, Tensor, Tensor, int, int)"/>:
-/// SIMD, and the batch split across cores. Stride 1 convolves each sample directly (<see cref="DirectConvolution"/>; few
-/// channels and small kernels make an im2col copy as costly as the arithmetic); other strides compute each sample as one
-/// matrix product z_n (O×OH·OW) = W (O×C·k·k) · im2col(x_n) (C·k·k×OH·OW) + b on <see cref="Gemm"/>.
+/// SIMD, and the batch split across cores. Stride 1 convolves each sample directly (<see cref="DirectConvolution"/>: the
+/// same matrix product as im2col, with the image's shifted views in place of the copied patches; few channels and small
+/// kernels make the copy as costly as the arithmetic); other strides compute each sample as one matrix product
+/// z_n (O×OH·OW) = W (O×C·k·k) · im2col(x_n) (C·k·k×OH·OW) + b on <see cref="Gemm"/>.
 /// </summary>
 internal static class ConvolutionFast
 {
-    // Per-thread scratch, sized once and reused by every call on that thread (the kernel helper threads persist).
-    [ThreadStatic] private static float[]? t_columns;
-    [ThreadStatic] private static float[]? t_dColumns;
-    [ThreadStatic] private static float[]? t_padded;
-    [ThreadStatic] private static float[]? t_wideDelta;
     [ThreadStatic] private static FastPass? t_pass;
 
     /// <summary>The same function as <see cref="Convolution.ForwardNaive"/>; fills <paramref name="output"/> when given.</summary>
@@ -31,8 +27,8 @@ internal static class ConvolutionFast
 
     /// <summary>
     /// The same as the accumulating naive backward pass, split across cores by sample; a null <paramref name="dInput"/> skips ∂J/∂x.
-    /// Stride 1 (with padding p ≤ k−1) works on the images directly: ∂J/∂W[o,c,u,v] += Σ δ[o,i,j]·x̃[c,i+u,j+v], and ∂J/∂x is the
-    /// forward kernel run on δ zero-padded by k−1−p with the rotated kernels rot180(W) (input and output channels swapped): the full convolution.
+    /// Stride 1 works on the images directly: ∂J/∂W[o,c,u,v] += Σ δ[o,i,j]·x̃[c,i+u,j+v], and ∂J/∂x̃[c,i+u,j+v] += Σ_o W[o,c,u,v]·δ[o,i,j]
+    /// (each δ sent back onto the pixels its window read, which is the full convolution of δ with rot180(W)), cropped by p.
     /// Other strides use the im2col matrix X_n: ∂J/∂W += δ_n · X_nᵀ and ∂J/∂x_n = col2im(Wᵀ · δ_n)
     /// (col2im adds each column back onto the pixels it was copied from). Per-chunk partial sums of ∂J/∂W and ∂J/∂b are
     /// added in chunk order, so the result does not depend on the number of cores or on timing.
@@ -118,25 +114,46 @@ internal static class ConvolutionFast
                 x.Slice((c * height + y) * width, width).CopyTo(padded.Slice((c * ph + y + padding) * pw + padding, width));
     }
 
-    /// <summary>rot180(W) with input and output channels swapped (C×O×k×k): the kernels that turn the padded δ into ∂J/∂x.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RotateAndSwap(ReadOnlySpan<float> w, int outChannels, int channels, int k, Span<float> rotated)
-    {
-        for (int o = 0; o < outChannels; o++)
-            for (int c = 0; c < channels; c++)
-                for (int u = 0; u < k; u++)
-                    for (int v = 0; v < k; v++)
-                        rotated[((c * outChannels + o) * k + k - 1 - u) * k + k - 1 - v] = w[((o * channels + c) * k + u) * k + v];
-    }
-
     /// <summary>One fast forward or backward call, over the samples of the batch.</summary>
     private sealed class FastPass : ChunkedPass
     {
         private bool _backward, _direct, _inputGradient;
         private ConvGeometry _g;
         private float[] _input = [], _weights = [], _bias = [], _output = [], _dOutput = [], _dInput = [];
-        private float[] _rotated = [];   // rot180(W), channels swapped, for the direct ∂J/∂x
         private float[] _partials = [];  // per chunk: ∂J/∂W then ∂J/∂b
+        private readonly Scratch[] _scratch = new Scratch[ChunkedPass.MaxChunks];
+
+        // Each chunk's working memory, grown on the calling thread before the pass starts, so a helper thread never
+        // allocates (a helper's first chunk of a kernel would otherwise count against the zero-allocation rule).
+        private sealed class Scratch
+        {
+            public float[] Padded = [], Wide = [], WideDelta = [], DPadded = [], Columns = [], DColumns = [];
+            public int[] Offsets = [];
+
+            public void Fit(in ConvGeometry g, bool backward)
+            {
+                int ph = g.Height + 2 * g.Padding, pw = g.Width + 2 * g.Padding, slack = DirectConvolution.InputGradientSlack;
+                if (g.Stride == 1)
+                {
+                    Grow(ref Padded, g.Padding > 0 ? g.InChannels * ph * pw : 0);
+                    Grow(ref Offsets, g.PatchSize);
+                    if (!backward) Grow(ref Wide, g.OutChannels * g.OutHeight * pw);
+                    else
+                    {
+                        Grow(ref WideDelta, g.OutChannels * ((g.OutHeight * pw + slack - 1) / slack * slack));
+                        Grow(ref DPadded, g.InChannels * ph * pw + slack);
+                    }
+                    return;
+                }
+                Grow(ref Columns, g.PatchSize * g.OutPixels);
+                if (backward) Grow(ref DColumns, g.PatchSize * g.OutPixels);
+            }
+
+            private static void Grow<T>(ref T[] array, int length)
+            {
+                if (array.Length < length) array = new T[length];
+            }
+        }
 
         public void Forward(in ConvGeometry g, Tensor input, Tensor weights, Tensor bias, Tensor output)
         {
@@ -148,14 +165,9 @@ internal static class ConvolutionFast
         {
             (_backward, _g, _input, _weights, _dOutput) = (true, g, input.Data, weights.Data, dOutput.Data);
             (_inputGradient, _dInput) = dInput is null ? (false, []) : (true, dInput.Data);
-            _direct = g.Stride == 1 && g.Padding <= g.Kernel - 1;
+            _direct = g.Stride == 1;
             int wCount = g.OutChannels * g.PatchSize, perChunk = wCount + g.OutChannels;
             if (_partials.Length < ChunkedPass.MaxChunks * perChunk) _partials = new float[ChunkedPass.MaxChunks * perChunk];
-            if (_direct && _inputGradient)
-            {
-                if (_rotated.Length != wCount) _rotated = new float[wCount];
-                RotateAndSwap(weights.Data, g.OutChannels, g.InChannels, g.Kernel, _rotated);
-            }
             RunAndForget();
             // Add the chunks' partial sums in chunk order: the same bits whichever thread ran which chunk.
             for (int chunk = 0; chunk < Chunks; chunk++)
@@ -168,18 +180,19 @@ internal static class ConvolutionFast
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void Process(int chunk, int start, int end)
         {
-            if (!_backward) ForwardSamples(start, end);
+            if (!_backward) ForwardSamples(start, end, _scratch[chunk]);
             else
             {
                 int wCount = _g.OutChannels * _g.PatchSize;
                 Span<float> partial = _partials.AsSpan(chunk * (wCount + _g.OutChannels), wCount + _g.OutChannels);
                 partial.Clear();
-                BackwardSamples(start, end, partial[..wCount], partial[wCount..]);
+                BackwardSamples(start, end, partial[..wCount], partial[wCount..], _scratch[chunk]);
             }
         }
 
         private void RunAndForget()
         {
+            for (int c = 0; c < Math.Min(_g.Batch, ChunkedPass.MaxChunks); c++) (_scratch[c] ??= new Scratch()).Fit(_g, _backward);
             try { Run(_g.Batch); }
             finally
             {
@@ -189,7 +202,7 @@ internal static class ConvolutionFast
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void ForwardSamples(int start, int end)
+        private void ForwardSamples(int start, int end, Scratch scratch)
         {
             ConvGeometry g = _g;
             int inSize = g.InChannels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
@@ -202,14 +215,14 @@ internal static class ConvolutionFast
                 {
                     if (g.Padding > 0)
                     {
-                        Span<float> padded = Buffers.Scratch(ref t_padded, g.InChannels * ph * pw);
+                        Span<float> padded = scratch.Padded.AsSpan(0, g.InChannels * ph * pw);
                         PadInto(x, g.InChannels, g.Height, g.Width, g.Padding, padded);
                         x = padded;
                     }
-                    DirectConvolution.Correlate(x, g.InChannels, ph, pw, _weights, _bias, g.OutChannels, g.Kernel, z);
+                    DirectConvolution.Correlate(x, g.InChannels, ph, pw, _weights, _bias, g.OutChannels, g.Kernel, z, scratch.Wide, scratch.Offsets);
                     continue;
                 }
-                Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);
+                Span<float> columns = scratch.Columns.AsSpan(0, g.PatchSize * g.OutPixels);
                 Im2Col(x, g, columns);
                 for (int o = 0; o < g.OutChannels; o++) z.Slice(o * g.OutPixels, g.OutPixels).Fill(_bias[o]);
                 // z_n += W · X_n
@@ -218,7 +231,7 @@ internal static class ConvolutionFast
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void BackwardSamples(int start, int end, Span<float> dW, Span<float> db)
+        private void BackwardSamples(int start, int end, Span<float> dW, Span<float> db, Scratch scratch)
         {
             ConvGeometry g = _g;
             int inSize = g.InChannels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
@@ -229,42 +242,39 @@ internal static class ConvolutionFast
                 Span<float> dx = _inputGradient ? _dInput.AsSpan(n * inSize, inSize) : [];
                 // ∂J/∂b += Σ δ
                 for (int o = 0; o < g.OutChannels; o++) db[o] += Simd.Sum(delta.Slice(o * g.OutPixels, g.OutPixels));
-                if (_direct) BackwardDirect(g, x, delta, dx, dW);
-                else BackwardIm2Col(g, x, delta, dx, dW);
+                if (_direct) BackwardDirect(g, x, delta, dx, dW, scratch);
+                else BackwardIm2Col(g, x, delta, dx, dW, scratch);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void BackwardDirect(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW)
+        private void BackwardDirect(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW, Scratch scratch)
         {
             int p = g.Padding, k = g.Kernel, ph = g.Height + 2 * p, pw = g.Width + 2 * p;
             if (p > 0)
             {
-                Span<float> padded = Buffers.Scratch(ref t_padded, g.InChannels * ph * pw);
+                Span<float> padded = scratch.Padded.AsSpan(0, g.InChannels * ph * pw);
                 PadInto(x, g.InChannels, g.Height, g.Width, p, padded);
                 x = padded;
             }
             // ∂J/∂W += x̃ ⋆ δ
-            Span<float> wideDelta = Buffers.Scratch(ref t_wideDelta, g.OutChannels * g.OutHeight * pw);
-            DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, wideDelta);
+            DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, scratch.WideDelta, scratch.Offsets);
             if (!_inputGradient) return;
-            // ∂J/∂x = pad_{k−1−p}(δ) ⋆ rot180(W), input and output channels swapped.
-            int q = k - 1 - p, dh = g.OutHeight + 2 * q, dw = g.OutWidth + 2 * q;
-            ReadOnlySpan<float> paddedDelta = delta;
-            if (q > 0)
-            {
-                Span<float> buffer = Buffers.Scratch(ref t_dColumns, g.OutChannels * dh * dw);
-                PadInto(delta, g.OutChannels, g.OutHeight, g.OutWidth, q, buffer);
-                paddedDelta = buffer;
-            }
-            DirectConvolution.Correlate(paddedDelta, g.OutChannels, dh, dw, _rotated, [], g.InChannels, k, dx);
+            // ∂J/∂x̃: each δ goes back onto the k×k pixels its window read, weighted by W; then the padding is cropped off.
+            Span<float> dPadded = scratch.DPadded;
+            DirectConvolution.InputGradient(delta, g.OutChannels, _weights, g.InChannels, ph, pw, k, dPadded, scratch.WideDelta, scratch.Offsets);
+            if (p == 0) dPadded[..dx.Length].CopyTo(dx);
+            else
+                for (int c = 0; c < g.InChannels; c++)
+                    for (int y = 0; y < g.Height; y++)
+                        dPadded.Slice((c * ph + y + p) * pw + p, g.Width).CopyTo(dx.Slice((c * g.Height + y) * g.Width, g.Width));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void BackwardIm2Col(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW)
+        private void BackwardIm2Col(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW, Scratch scratch)
         {
-            Span<float> columns = Buffers.Scratch(ref t_columns, g.PatchSize * g.OutPixels);
-            Span<float> dColumns = Buffers.Scratch(ref t_dColumns, g.PatchSize * g.OutPixels);
+            Span<float> columns = scratch.Columns.AsSpan(0, g.PatchSize * g.OutPixels);
+            Span<float> dColumns = scratch.DColumns.AsSpan(0, g.PatchSize * g.OutPixels);
             // ∂J/∂W += δ_n · X_nᵀ
             Im2Col(x, g, columns);
             Gemm.MultiplyTransposedAdd(delta, columns, dW, g.OutChannels, g.OutPixels, g.PatchSize);

@@ -5,15 +5,17 @@ using System.Runtime.Intrinsics;
 namespace CnnFromScratch.Fast;
 
 /// <summary>
-/// Stride-1 convolution of one sample computed straight from the image, without an im2col copy. With few channels and
-/// small kernels (the course network: 1 input channel, 2 filters of 5×5) copying patches into a matrix costs as much as
-/// the arithmetic, while here every multiply-add reads the input where it already is.
+/// Stride-1 convolution of one sample as a matrix product over shifted views of the image, with no im2col copy.
 /// </summary>
 /// <remarks>
-/// The input planes are already zero-padded (the caller copies them into scratch when the layer pads), so all loops are
-/// "valid" convolutions: out[o, i, j] = Σ_c Σ_u Σ_v x[c, i+u, j+v] · w[o, c, u, v]. The forward pass, and ∂J/∂x as the
-/// forward pass of the padded δ with the rotated kernels, run <see cref="Correlate"/>; ∂J/∂W runs <see cref="AddWeightGradient"/>.
-/// Rows narrower than one vector (8 floats) take plain loops.
+/// Lay each output plane out in rows as wide as the (already padded) input, W, instead of OW: the output element at flat
+/// position t = i·W + j of filter o is Σ_c Σ_u Σ_v w[o,c,u,v] · x[c·H·W + u·W + v + t]. So row (c,u,v) of the im2col
+/// matrix is the input itself read from offset c·H·W + u·W + v, and the convolution is the product
+/// Z_wide (O × L) = W (O × C·k·k) · X_shifted (C·k·k × L), L = (OH−1)·W + OW, whose right-hand rows are views, not copies.
+/// The k−1 extra columns per row (j ≥ OW) wrap into the next row; they are computed and dropped when the rows are
+/// compacted. ∂J/∂W is the transposed product δ_wide · X_shiftedᵀ, with δ widened by zeros in those columns so the
+/// wrapped terms vanish. The products run on register tiles of 3 or 4 rows × 4 or 3 vectors (12 accumulators): every load
+/// of the image feeds 3–4 filters and every broadcast weight feeds 3–4 vectors.
 /// </remarks>
 internal static class DirectConvolution
 {
@@ -21,170 +23,377 @@ internal static class DirectConvolution
 
     /// <summary>
     /// out (O×OH×OW) = bias + valid cross-correlation of x (C×H×W) with w (O×C×k×k), OH = H−k+1, OW = W−k+1.
-    /// An empty <paramref name="bias"/> means zero.
+    /// An empty <paramref name="bias"/> means zero. Scratch: <paramref name="wide"/> of O·OH·W floats, <paramref name="offsets"/> of C·k·k.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Correlate(ReadOnlySpan<float> x, int channels, int height, int width,
-        ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int outChannels, int k, Span<float> output)
+        ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int outChannels, int k, Span<float> output, Span<float> wide, Span<int> offsets)
     {
-        int oh = height - k + 1, ow = width - k + 1;
-        // One bounds check each, up front: the loops below index through refs.
+        int oh = height - k + 1, ow = width - k + 1, length = (oh - 1) * width + ow, wideRow = oh * width;
         _ = x[channels * height * width - 1];
         _ = w[outChannels * channels * k * k - 1];
         _ = output[outChannels * oh * ow - 1];
-        if (ow < Lanes || !Vector256.IsHardwareAccelerated)
+        offsets = Offsets(channels, height, width, k, offsets);
+        if (ow == width) // k = 1: the wide layout is the output itself
         {
-            CorrelateScalar(x, channels, height, width, w, bias, outChannels, k, output);
+            ShiftedProduct(w, bias, x, offsets, output, outChannels, length, wideRow);
             return;
         }
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float zr = ref MemoryMarshal.GetReference(output);
-        int o = 0;
-        // Two filters at a time share every input load: 3 vectors × 2 filters = 6 independent multiply-add chains.
-        for (; o + 1 < outChannels; o += 2)
-        {
-            float b0 = bias.IsEmpty ? 0f : bias[o], b1 = bias.IsEmpty ? 0f : bias[o + 1];
+        wide = wide[..(outChannels * wideRow)];
+        ShiftedProduct(w, bias, x, offsets, wide, outChannels, length, wideRow);
+        for (int o = 0; o < outChannels; o++)
             for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j += 3 * Lanes)
-                    PairRow(ref xr, channels, height, width, ref wr, k, o, b0, b1, ref zr, oh, ow, i, j);
-        }
-        // A last single filter: 4 vectors = 4 chains.
-        for (; o < outChannels; o++)
-        {
-            float b = bias.IsEmpty ? 0f : bias[o];
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j += 4 * Lanes)
-                    SingleRow(ref xr, channels, height, width, ref wr, k, o, b, ref zr, oh, ow, i, j);
-        }
+                wide.Slice(o * wideRow + i * width, ow).CopyTo(output.Slice((o * oh + i) * ow, ow));
     }
 
     /// <summary>
     /// dW (O×C×k×k) += Σ_i Σ_j δ[o, i, j] · x[c, i+u, j+v] for one sample: x is C×H×W (padded), δ is O×OH×OW.
-    /// <paramref name="wideDelta"/> is scratch of O·OH·W floats.
+    /// Scratch: <paramref name="wideDelta"/> of O·OH·W floats, <paramref name="offsets"/> of C·k·k.
     /// </summary>
-    /// <remarks>
-    /// δ is first copied into rows as wide as the input, with zeros in the k−1 extra columns. Then, for every (o, c, u, v),
-    /// the sum over the OH×OW window is one contiguous dot product: the input plane read from offset u·W + v against the wide δ,
-    /// OH·W − (k−1) long, and the zero columns cancel the terms that wrap around into the next row. That trades k−1 wasted
-    /// columns per row for long SIMD loops with no per-row overhead; four shifts v share each load of δ.
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddWeightGradient(ReadOnlySpan<float> x, int channels, int height, int width,
-        ReadOnlySpan<float> delta, int outChannels, int k, Span<float> dW, Span<float> wideDelta)
+        ReadOnlySpan<float> delta, int outChannels, int k, Span<float> dW, Span<float> wideDelta, Span<int> offsets)
     {
-        int oh = height - k + 1, ow = width - k + 1, plane = height * width, length = (oh - 1) * width + ow;
-        _ = x[channels * plane - 1];
+        int oh = height - k + 1, ow = width - k + 1, length = (oh - 1) * width + ow, wideRow = oh * width;
+        _ = x[channels * height * width - 1];
         _ = delta[outChannels * oh * ow - 1];
         _ = dW[outChannels * channels * k * k - 1];
-        wideDelta = wideDelta[..(outChannels * oh * width)];
+        wideDelta = wideDelta[..(outChannels * wideRow)];
         for (int o = 0; o < outChannels; o++)
             for (int i = 0; i < oh; i++)
             {
-                Span<float> row = wideDelta.Slice((o * oh + i) * width, width);
+                Span<float> row = wideDelta.Slice(o * wideRow + i * width, width);
                 delta.Slice((o * oh + i) * ow, ow).CopyTo(row);
                 row[ow..].Clear();
             }
+        ShiftedTransposedProductAdd(wideDelta, wideRow, x, Offsets(channels, height, width, k, offsets), dW, outChannels, length);
+    }
+
+    /// <summary>The floats of scratch <see cref="InputGradient"/> needs beyond the C×H×W of the padded input.</summary>
+    public const int InputGradientSlack = 3 * Lanes;
+
+    /// <summary>
+    /// dx̃ (C×H×W, the padded input's coordinates) = Σ_o Σ_u Σ_v w[o,c,u,v] · δ[o, y−u, x−v] for one sample, the adjoint of
+    /// <see cref="Correlate"/>: every δ goes back onto the k×k pixels its window read. <paramref name="dx"/> needs
+    /// C·H·W + <see cref="InputGradientSlack"/> floats (it is cleared here; the slack absorbs the last tile);
+    /// <paramref name="wideDelta"/> is scratch of O·⌈OH·W/24⌉·24 floats, <paramref name="offsets"/> of C·k·k ints.
+    /// </summary>
+    /// <remarks>
+    /// In the wide layout this is X̃_shifted += Wᵀ δ_wide: row (c,u,v) of Wᵀ δ_wide, Σ_o w[o,c,u,v] · δ_wide[o, t], is added
+    /// onto the input plane c read from offset u·W + v. Tiles of 4 rows (c,u,v) × 3 vectors of t sum over o in registers,
+    /// then add onto the 4 shifted views. This costs O·C·k·k multiply-adds per wide output position, half of what the
+    /// full convolution of the zero-padded δ with rot180(W) costs on LeNet-5's second layer (whose δ is mostly padding).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void InputGradient(ReadOnlySpan<float> delta, int outChannels, ReadOnlySpan<float> w, int channels, int height, int width,
+        int k, Span<float> dx, Span<float> wideDelta, Span<int> offsets)
+    {
+        int oh = height - k + 1, ow = width - k + 1, length = (oh - 1) * width + ow, kk = channels * k * k;
+        int stride = (oh * width + 3 * Lanes - 1) / (3 * Lanes) * (3 * Lanes); // whole tiles of t, zeros beyond oh·W
+        _ = delta[outChannels * oh * ow - 1];
+        _ = w[outChannels * kk - 1];
+        dx = dx[..(channels * height * width + InputGradientSlack)];
+        wideDelta = wideDelta[..(outChannels * stride)];
+        WidenInto(delta, outChannels, oh, ow, width, stride, wideDelta);
+        dx.Clear();
+        offsets = Offsets(channels, height, width, k, offsets);
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (int p = 0; p < kk; p++)
+                for (int o = 0; o < outChannels; o++)
+                    Simd.MultiplyAdd(w[o * kk + p], wideDelta.Slice(o * stride, length), dx.Slice(offsets[p], length));
+            return;
+        }
+        ref float dr = ref MemoryMarshal.GetReference(wideDelta);
+        ref float wr = ref MemoryMarshal.GetReference(w);
+        ref float xr = ref MemoryMarshal.GetReference(dx);
+        ref int or = ref MemoryMarshal.GetReference(offsets);
+        for (int p0 = 0; p0 < kk; p0 += 4)
+            for (int t = 0; t < length; t += 3 * Lanes)
+                ScatterTile(ref dr, stride, ref wr, kk, outChannels, ref xr, ref or, p0, Math.Min(4, kk - p0), t);
+    }
+
+    // Rows p0 … p0+3 of Wᵀ δ_wide at t … t+23, summed over o in registers, then added onto the shifted views of dx̃
+    // (only the first `rows` of them: the last tile repeats its last row and must not add it twice).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScatterTile(ref float d, int stride, ref float w, int kk, int outChannels, ref float dx, ref int offsets,
+        int p0, int rows, int t)
+    {
+        int p1 = p0 + Math.Min(1, rows - 1), p2 = p0 + Math.Min(2, rows - 1), p3 = p0 + Math.Min(3, rows - 1);
+        Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        Vector256<float> s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+        ref float dt = ref Unsafe.Add(ref d, t);
         for (int o = 0; o < outChannels; o++)
         {
-            ReadOnlySpan<float> d = wideDelta.Slice(o * oh * width, length);
-            for (int c = 0; c < channels; c++)
-                for (int u = 0; u < k; u++)
-                {
-                    ReadOnlySpan<float> xu = x.Slice(c * plane + u * width, length + k - 1);
-                    Span<float> dWu = dW.Slice(((o * channels + c) * k + u) * k, k);
-                    int v = 0;
-                    for (; v + 4 <= k; v += 4)
-                    {
-                        var (s0, s1, s2, s3) = Simd.Dot4(d, xu[v..]);
-                        dWu[v] += s0; dWu[v + 1] += s1; dWu[v + 2] += s2; dWu[v + 3] += s3;
-                    }
-                    for (; v < k; v++) dWu[v] += Simd.Dot(d, xu.Slice(v, length));
-                }
+            ref float row = ref Unsafe.Add(ref dt, o * stride);
+            var e0 = Vector256.LoadUnsafe(ref row);
+            var e1 = Vector256.LoadUnsafe(ref row, Lanes);
+            var e2 = Vector256.LoadUnsafe(ref row, 2 * Lanes);
+            ref float wo = ref Unsafe.Add(ref w, o * kk);
+            var a = Vector256.Create(Unsafe.Add(ref wo, p0));
+            s00 = Simd.MulAdd(e0, a, s00); s01 = Simd.MulAdd(e1, a, s01); s02 = Simd.MulAdd(e2, a, s02);
+            a = Vector256.Create(Unsafe.Add(ref wo, p1));
+            s10 = Simd.MulAdd(e0, a, s10); s11 = Simd.MulAdd(e1, a, s11); s12 = Simd.MulAdd(e2, a, s12);
+            a = Vector256.Create(Unsafe.Add(ref wo, p2));
+            s20 = Simd.MulAdd(e0, a, s20); s21 = Simd.MulAdd(e1, a, s21); s22 = Simd.MulAdd(e2, a, s22);
+            a = Vector256.Create(Unsafe.Add(ref wo, p3));
+            s30 = Simd.MulAdd(e0, a, s30); s31 = Simd.MulAdd(e1, a, s31); s32 = Simd.MulAdd(e2, a, s32);
         }
+        AddTo(ref Unsafe.Add(ref dx, Unsafe.Add(ref offsets, p0) + t), s00, s01, s02);
+        if (rows > 1) AddTo(ref Unsafe.Add(ref dx, Unsafe.Add(ref offsets, p1) + t), s10, s11, s12);
+        if (rows > 2) AddTo(ref Unsafe.Add(ref dx, Unsafe.Add(ref offsets, p2) + t), s20, s21, s22);
+        if (rows > 3) AddTo(ref Unsafe.Add(ref dx, Unsafe.Add(ref offsets, p3) + t), s30, s31, s32);
     }
 
-    // Output row i of filters o and o+1, columns [j, j+24) (the last vectors slide left to end at ow: they rewrite equal values).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PairRow(ref float x, int channels, int height, int width, ref float w, int k, int o,
-        float bias0, float bias1, ref float z, int oh, int ow, int i, int j)
+    private static void AddTo(ref float at, Vector256<float> a, Vector256<float> b, Vector256<float> c)
     {
-        int j0 = Math.Min(j, ow - Lanes), j1 = Math.Min(j + Lanes, ow - Lanes), j2 = Math.Min(j + 2 * Lanes, ow - Lanes);
-        Vector256<float> a0 = Vector256.Create(bias0), a1 = a0, a2 = a0;
-        Vector256<float> b0 = Vector256.Create(bias1), b1 = b0, b2 = b0;
-        int kk = k * k;
-        for (int c = 0; c < channels; c++)
-        {
-            ref float wa = ref Unsafe.Add(ref w, (o * channels + c) * kk);
-            ref float wb = ref Unsafe.Add(ref w, ((o + 1) * channels + c) * kk);
-            for (int u = 0; u < k; u++)
-            {
-                ref float row = ref Unsafe.Add(ref x, (c * height + i + u) * width);
-                for (int v = 0; v < k; v++)
-                {
-                    var x0 = Vector256.LoadUnsafe(ref row, (nuint)(j0 + v));
-                    var x1 = Vector256.LoadUnsafe(ref row, (nuint)(j1 + v));
-                    var x2 = Vector256.LoadUnsafe(ref row, (nuint)(j2 + v));
-                    var wa0 = Vector256.Create(Unsafe.Add(ref wa, u * k + v));
-                    var wb0 = Vector256.Create(Unsafe.Add(ref wb, u * k + v));
-                    a0 = MulAdd(x0, wa0, a0); a1 = MulAdd(x1, wa0, a1); a2 = MulAdd(x2, wa0, a2);
-                    b0 = MulAdd(x0, wb0, b0); b1 = MulAdd(x1, wb0, b1); b2 = MulAdd(x2, wb0, b2);
-                }
-            }
-        }
-        ref float za = ref Unsafe.Add(ref z, (o * oh + i) * ow);
-        ref float zb = ref Unsafe.Add(ref z, ((o + 1) * oh + i) * ow);
-        a0.StoreUnsafe(ref za, (nuint)j0); a1.StoreUnsafe(ref za, (nuint)j1); a2.StoreUnsafe(ref za, (nuint)j2);
-        b0.StoreUnsafe(ref zb, (nuint)j0); b1.StoreUnsafe(ref zb, (nuint)j1); b2.StoreUnsafe(ref zb, (nuint)j2);
+        (Vector256.LoadUnsafe(ref at) + a).StoreUnsafe(ref at);
+        (Vector256.LoadUnsafe(ref at, Lanes) + b).StoreUnsafe(ref at, Lanes);
+        (Vector256.LoadUnsafe(ref at, 2 * Lanes) + c).StoreUnsafe(ref at, 2 * Lanes);
     }
 
-    // Output row i of filter o, columns [j, j+32), the same sliding of the last vectors.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SingleRow(ref float x, int channels, int height, int width, ref float w, int k, int o,
-        float bias, ref float z, int oh, int ow, int i, int j)
+    /// <summary>δ (O×OH×OW) into rows as wide as the input, plane stride <paramref name="stride"/>, zeros everywhere else.</summary>
+    private static void WidenInto(ReadOnlySpan<float> delta, int outChannels, int oh, int ow, int width, int stride, Span<float> wide)
     {
-        int j0 = Math.Min(j, ow - Lanes), j1 = Math.Min(j + Lanes, ow - Lanes);
-        int j2 = Math.Min(j + 2 * Lanes, ow - Lanes), j3 = Math.Min(j + 3 * Lanes, ow - Lanes);
-        Vector256<float> a0 = Vector256.Create(bias), a1 = a0, a2 = a0, a3 = a0;
-        int kk = k * k;
-        for (int c = 0; c < channels; c++)
-        {
-            ref float wa = ref Unsafe.Add(ref w, (o * channels + c) * kk);
-            for (int u = 0; u < k; u++)
-            {
-                ref float row = ref Unsafe.Add(ref x, (c * height + i + u) * width);
-                for (int v = 0; v < k; v++)
-                {
-                    var wv = Vector256.Create(Unsafe.Add(ref wa, u * k + v));
-                    a0 = MulAdd(Vector256.LoadUnsafe(ref row, (nuint)(j0 + v)), wv, a0);
-                    a1 = MulAdd(Vector256.LoadUnsafe(ref row, (nuint)(j1 + v)), wv, a1);
-                    a2 = MulAdd(Vector256.LoadUnsafe(ref row, (nuint)(j2 + v)), wv, a2);
-                    a3 = MulAdd(Vector256.LoadUnsafe(ref row, (nuint)(j3 + v)), wv, a3);
-                }
-            }
-        }
-        ref float zo = ref Unsafe.Add(ref z, (o * oh + i) * ow);
-        a0.StoreUnsafe(ref zo, (nuint)j0); a1.StoreUnsafe(ref zo, (nuint)j1);
-        a2.StoreUnsafe(ref zo, (nuint)j2); a3.StoreUnsafe(ref zo, (nuint)j3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CorrelateScalar(ReadOnlySpan<float> x, int channels, int height, int width,
-        ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int outChannels, int k, Span<float> output)
-    {
-        int oh = height - k + 1, ow = width - k + 1;
+        wide.Clear();
         for (int o = 0; o < outChannels; o++)
             for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++)
+                delta.Slice((o * oh + i) * ow, ow).CopyTo(wide.Slice(o * stride + i * width, ow));
+    }
+
+    /// <summary>The start of row (c,u,v) of the shifted im2col matrix, c·H·W + u·W + v, written into <paramref name="scratch"/>.</summary>
+    private static Span<int> Offsets(int channels, int height, int width, int k, Span<int> scratch)
+    {
+        Span<int> offsets = scratch[..(channels * k * k)];
+        int p = 0;
+        for (int c = 0; c < channels; c++)
+            for (int u = 0; u < k; u++)
+                for (int v = 0; v < k; v++) offsets[p++] = (c * height + u) * width + v;
+        return offsets;
+    }
+
+    /// <summary>
+    /// c[r·cStride + t] = bias[r] + Σ_p a[r·K + p] · x[offsets[p] + t] for r &lt; m, t &lt; length, K = offsets.Length
+    /// (an empty bias means zero).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ShiftedProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, ReadOnlySpan<int> offsets,
+        Span<float> c, int m, int length, int cStride)
+    {
+        int kk = offsets.Length;
+        if (length < Lanes || !Vector256.IsHardwareAccelerated)
+        {
+            for (int r = 0; r < m; r++)
+                for (int t = 0; t < length; t++)
                 {
-                    float sum = bias.IsEmpty ? 0f : bias[o];
-                    for (int c = 0; c < channels; c++)
-                        for (int u = 0; u < k; u++)
-                            sum += Simd.Dot(x.Slice((c * height + i + u) * width + j, k), w.Slice(((o * channels + c) * k + u) * k, k));
-                    output[(o * oh + i) * ow + j] = sum;
+                    float sum = bias.IsEmpty ? 0f : bias[r];
+                    for (int p = 0; p < kk; p++) sum += a[r * kk + p] * x[offsets[p] + t];
+                    c[r * cStride + t] = sum;
                 }
+            return;
+        }
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref int or = ref MemoryMarshal.GetReference(offsets);
+        ref float cr = ref MemoryMarshal.GetReference(c);
+        // Rows in blocks of 3 when m is a multiple of 3 but not of 4 (6 filters: two full blocks), else of 4; the last
+        // block repeats its last row rather than running a narrower tile (the repeats are computed, never stored).
+        bool threes = m % 4 != 0 && m % 3 == 0;
+        int rows = threes ? 3 : 4, span = threes ? 4 * Lanes : 3 * Lanes;
+        for (int r0 = 0; r0 < m; r0 += rows)
+        {
+            int r1 = Math.Min(r0 + 1, m - 1), r2 = Math.Min(r0 + 2, m - 1), r3 = Math.Min(r0 + 3, m - 1);
+            for (int t = 0; t < length; t += span)
+            {
+                // The last vectors slide left to end at length: they rewrite equal values.
+                int t0 = Math.Min(t, length - Lanes), t1 = Math.Min(t + Lanes, length - Lanes), t2 = Math.Min(t + 2 * Lanes, length - Lanes);
+                if (threes)
+                    Tile3x4(ref ar, kk, bias, r0, r1, r2, ref xr, ref or, ref cr, cStride, t0, t1, t2, Math.Min(t + 3 * Lanes, length - Lanes));
+                else
+                    Tile4x3(ref ar, kk, bias, r0, r1, r2, r3, m, ref xr, ref or, ref cr, cStride, t0, t1, t2);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Simd.MulAdd(a, b, c);
+    private static void Tile4x3(ref float a, int kk, ReadOnlySpan<float> bias, int r0, int r1, int r2, int r3, int m,
+        ref float x, ref int offsets, ref float c, int cStride, int t0, int t1, int t2)
+    {
+        Vector256<float> s00 = Bias(bias, r0), s01 = s00, s02 = s00, s10 = Bias(bias, r1), s11 = s10, s12 = s10;
+        Vector256<float> s20 = Bias(bias, r2), s21 = s20, s22 = s20, s30 = Bias(bias, r3), s31 = s30, s32 = s30;
+        ref float a0 = ref Unsafe.Add(ref a, r0 * kk);
+        ref float a1 = ref Unsafe.Add(ref a, r1 * kk);
+        ref float a2 = ref Unsafe.Add(ref a, r2 * kk);
+        ref float a3 = ref Unsafe.Add(ref a, r3 * kk);
+        for (int p = 0; p < kk; p++)
+        {
+            ref float xp = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, p));
+            var x0 = Vector256.LoadUnsafe(ref xp, (nuint)t0);
+            var x1 = Vector256.LoadUnsafe(ref xp, (nuint)t1);
+            var x2 = Vector256.LoadUnsafe(ref xp, (nuint)t2);
+            var w = Vector256.Create(Unsafe.Add(ref a0, p));
+            s00 = Simd.MulAdd(x0, w, s00); s01 = Simd.MulAdd(x1, w, s01); s02 = Simd.MulAdd(x2, w, s02);
+            w = Vector256.Create(Unsafe.Add(ref a1, p));
+            s10 = Simd.MulAdd(x0, w, s10); s11 = Simd.MulAdd(x1, w, s11); s12 = Simd.MulAdd(x2, w, s12);
+            w = Vector256.Create(Unsafe.Add(ref a2, p));
+            s20 = Simd.MulAdd(x0, w, s20); s21 = Simd.MulAdd(x1, w, s21); s22 = Simd.MulAdd(x2, w, s22);
+            w = Vector256.Create(Unsafe.Add(ref a3, p));
+            s30 = Simd.MulAdd(x0, w, s30); s31 = Simd.MulAdd(x1, w, s31); s32 = Simd.MulAdd(x2, w, s32);
+        }
+        Store3(ref Unsafe.Add(ref c, r0 * cStride), s00, s01, s02, t0, t1, t2);
+        if (r0 + 1 < m) Store3(ref Unsafe.Add(ref c, r1 * cStride), s10, s11, s12, t0, t1, t2);
+        if (r0 + 2 < m) Store3(ref Unsafe.Add(ref c, r2 * cStride), s20, s21, s22, t0, t1, t2);
+        if (r0 + 3 < m) Store3(ref Unsafe.Add(ref c, r3 * cStride), s30, s31, s32, t0, t1, t2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile3x4(ref float a, int kk, ReadOnlySpan<float> bias, int r0, int r1, int r2,
+        ref float x, ref int offsets, ref float c, int cStride, int t0, int t1, int t2, int t3)
+    {
+        // Only used when 3 divides m, so all three rows are real.
+        Vector256<float> s00 = Bias(bias, r0), s01 = s00, s02 = s00, s03 = s00, s10 = Bias(bias, r1), s11 = s10, s12 = s10, s13 = s10;
+        Vector256<float> s20 = Bias(bias, r2), s21 = s20, s22 = s20, s23 = s20;
+        ref float a0 = ref Unsafe.Add(ref a, r0 * kk);
+        ref float a1 = ref Unsafe.Add(ref a, r1 * kk);
+        ref float a2 = ref Unsafe.Add(ref a, r2 * kk);
+        for (int p = 0; p < kk; p++)
+        {
+            ref float xp = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, p));
+            var x0 = Vector256.LoadUnsafe(ref xp, (nuint)t0);
+            var x1 = Vector256.LoadUnsafe(ref xp, (nuint)t1);
+            var x2 = Vector256.LoadUnsafe(ref xp, (nuint)t2);
+            var x3 = Vector256.LoadUnsafe(ref xp, (nuint)t3);
+            var w = Vector256.Create(Unsafe.Add(ref a0, p));
+            s00 = Simd.MulAdd(x0, w, s00); s01 = Simd.MulAdd(x1, w, s01); s02 = Simd.MulAdd(x2, w, s02); s03 = Simd.MulAdd(x3, w, s03);
+            w = Vector256.Create(Unsafe.Add(ref a1, p));
+            s10 = Simd.MulAdd(x0, w, s10); s11 = Simd.MulAdd(x1, w, s11); s12 = Simd.MulAdd(x2, w, s12); s13 = Simd.MulAdd(x3, w, s13);
+            w = Vector256.Create(Unsafe.Add(ref a2, p));
+            s20 = Simd.MulAdd(x0, w, s20); s21 = Simd.MulAdd(x1, w, s21); s22 = Simd.MulAdd(x2, w, s22); s23 = Simd.MulAdd(x3, w, s23);
+        }
+        Store4(ref Unsafe.Add(ref c, r0 * cStride), s00, s01, s02, s03, t0, t1, t2, t3);
+        Store4(ref Unsafe.Add(ref c, r1 * cStride), s10, s11, s12, s13, t0, t1, t2, t3);
+        Store4(ref Unsafe.Add(ref c, r2 * cStride), s20, s21, s22, s23, t0, t1, t2, t3);
+    }
+
+    /// <summary>
+    /// c[r·K + p] += Σ_t d[r·dStride + t] · x[offsets[p] + t] for r &lt; m, p &lt; K = offsets.Length, t &lt; length:
+    /// dot products of the rows of d with the shifted views of x.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ShiftedTransposedProductAdd(ReadOnlySpan<float> d, int dStride, ReadOnlySpan<float> x, ReadOnlySpan<int> offsets,
+        Span<float> c, int m, int length)
+    {
+        int kk = offsets.Length;
+        int vectorEnd = Vector256.IsHardwareAccelerated ? length / Lanes * Lanes : 0;
+        ref float dr = ref MemoryMarshal.GetReference(d);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref int or = ref MemoryMarshal.GetReference(offsets);
+        // Tiles of 4 rows of d × 3 views of x (or 3 × 4 when 3 divides m and 4 does not); edges repeat the last row or view.
+        bool threes = m % 4 != 0 && m % 3 == 0;
+        int rows = threes ? 3 : 4, views = threes ? 4 : 3;
+        Span<float> sums = stackalloc float[12];
+        for (int r0 = 0; r0 < m; r0 += rows)
+            for (int p0 = 0; p0 < kk; p0 += views)
+            {
+                int rn = Math.Min(rows, m - r0), pn = Math.Min(views, kk - p0);
+                DotTile(ref dr, dStride, ref xr, ref or, r0, m, p0, kk, rows, views, vectorEnd, length, sums);
+                for (int i = 0; i < rn; i++)
+                    for (int j = 0; j < pn; j++) c[(r0 + i) * kk + p0 + j] += sums[i * views + j];
+            }
+    }
+
+    // The 12 dot products of rows r0.. of d with views p0.. of x (rows × views is 4×3 or 3×4), into sums[i·views + j].
+    // Too large to inline; compiled optimised from the first call, like the other kernels.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotTile(ref float d, int dStride, ref float x, ref int offsets, int r0, int m, int p0, int kk,
+        int rows, int views, int vectorEnd, int length, Span<float> sums)
+    {
+        // Four "row" pointers and four "view" pointers; with 3 of one kind, the fourth repeats the third and its sums are ignored.
+        ref float d0 = ref Unsafe.Add(ref d, r0 * dStride);
+        ref float d1 = ref Unsafe.Add(ref d, Math.Min(r0 + 1, m - 1) * dStride);
+        ref float d2 = ref Unsafe.Add(ref d, Math.Min(r0 + 2, m - 1) * dStride);
+        ref float x0 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, p0));
+        ref float x1 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 1, kk - 1)));
+        ref float x2 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 2, kk - 1)));
+        if (rows == 4)
+        {
+            ref float d3 = ref Unsafe.Add(ref d, Math.Min(r0 + 3, m - 1) * dStride);
+            Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+            Vector256<float> s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+            for (int t = 0; t < vectorEnd; t += Lanes)
+            {
+                var v0 = Vector256.LoadUnsafe(ref x0, (nuint)t);
+                var v1 = Vector256.LoadUnsafe(ref x1, (nuint)t);
+                var v2 = Vector256.LoadUnsafe(ref x2, (nuint)t);
+                var e = Vector256.LoadUnsafe(ref d0, (nuint)t);
+                s00 = Simd.MulAdd(e, v0, s00); s01 = Simd.MulAdd(e, v1, s01); s02 = Simd.MulAdd(e, v2, s02);
+                e = Vector256.LoadUnsafe(ref d1, (nuint)t);
+                s10 = Simd.MulAdd(e, v0, s10); s11 = Simd.MulAdd(e, v1, s11); s12 = Simd.MulAdd(e, v2, s12);
+                e = Vector256.LoadUnsafe(ref d2, (nuint)t);
+                s20 = Simd.MulAdd(e, v0, s20); s21 = Simd.MulAdd(e, v1, s21); s22 = Simd.MulAdd(e, v2, s22);
+                e = Vector256.LoadUnsafe(ref d3, (nuint)t);
+                s30 = Simd.MulAdd(e, v0, s30); s31 = Simd.MulAdd(e, v1, s31); s32 = Simd.MulAdd(e, v2, s32);
+            }
+            sums[0] = Vector256.Sum(s00); sums[1] = Vector256.Sum(s01); sums[2] = Vector256.Sum(s02);
+            sums[3] = Vector256.Sum(s10); sums[4] = Vector256.Sum(s11); sums[5] = Vector256.Sum(s12);
+            sums[6] = Vector256.Sum(s20); sums[7] = Vector256.Sum(s21); sums[8] = Vector256.Sum(s22);
+            sums[9] = Vector256.Sum(s30); sums[10] = Vector256.Sum(s31); sums[11] = Vector256.Sum(s32);
+            for (int t = vectorEnd; t < length; t++) // the last length mod 8 terms
+            {
+                float a0 = Unsafe.Add(ref x0, t), a1 = Unsafe.Add(ref x1, t), a2 = Unsafe.Add(ref x2, t);
+                float e0 = Unsafe.Add(ref d0, t), e1 = Unsafe.Add(ref d1, t), e2 = Unsafe.Add(ref d2, t), e3 = Unsafe.Add(ref d3, t);
+                sums[0] += e0 * a0; sums[1] += e0 * a1; sums[2] += e0 * a2;
+                sums[3] += e1 * a0; sums[4] += e1 * a1; sums[5] += e1 * a2;
+                sums[6] += e2 * a0; sums[7] += e2 * a1; sums[8] += e2 * a2;
+                sums[9] += e3 * a0; sums[10] += e3 * a1; sums[11] += e3 * a2;
+            }
+        }
+        else
+        {
+            ref float x3 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 3, kk - 1)));
+            Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+            Vector256<float> s20 = s00, s21 = s00, s22 = s00, s23 = s00;
+            for (int t = 0; t < vectorEnd; t += Lanes)
+            {
+                var v0 = Vector256.LoadUnsafe(ref x0, (nuint)t);
+                var v1 = Vector256.LoadUnsafe(ref x1, (nuint)t);
+                var v2 = Vector256.LoadUnsafe(ref x2, (nuint)t);
+                var v3 = Vector256.LoadUnsafe(ref x3, (nuint)t);
+                var e = Vector256.LoadUnsafe(ref d0, (nuint)t);
+                s00 = Simd.MulAdd(e, v0, s00); s01 = Simd.MulAdd(e, v1, s01); s02 = Simd.MulAdd(e, v2, s02); s03 = Simd.MulAdd(e, v3, s03);
+                e = Vector256.LoadUnsafe(ref d1, (nuint)t);
+                s10 = Simd.MulAdd(e, v0, s10); s11 = Simd.MulAdd(e, v1, s11); s12 = Simd.MulAdd(e, v2, s12); s13 = Simd.MulAdd(e, v3, s13);
+                e = Vector256.LoadUnsafe(ref d2, (nuint)t);
+                s20 = Simd.MulAdd(e, v0, s20); s21 = Simd.MulAdd(e, v1, s21); s22 = Simd.MulAdd(e, v2, s22); s23 = Simd.MulAdd(e, v3, s23);
+            }
+            sums[0] = Vector256.Sum(s00); sums[1] = Vector256.Sum(s01); sums[2] = Vector256.Sum(s02); sums[3] = Vector256.Sum(s03);
+            sums[4] = Vector256.Sum(s10); sums[5] = Vector256.Sum(s11); sums[6] = Vector256.Sum(s12); sums[7] = Vector256.Sum(s13);
+            sums[8] = Vector256.Sum(s20); sums[9] = Vector256.Sum(s21); sums[10] = Vector256.Sum(s22); sums[11] = Vector256.Sum(s23);
+            for (int t = vectorEnd; t < length; t++)
+            {
+                float a0 = Unsafe.Add(ref x0, t), a1 = Unsafe.Add(ref x1, t), a2 = Unsafe.Add(ref x2, t), a3 = Unsafe.Add(ref x3, t);
+                float e0 = Unsafe.Add(ref d0, t), e1 = Unsafe.Add(ref d1, t), e2 = Unsafe.Add(ref d2, t);
+                sums[0] += e0 * a0; sums[1] += e0 * a1; sums[2] += e0 * a2; sums[3] += e0 * a3;
+                sums[4] += e1 * a0; sums[5] += e1 * a1; sums[6] += e1 * a2; sums[7] += e1 * a3;
+                sums[8] += e2 * a0; sums[9] += e2 * a1; sums[10] += e2 * a2; sums[11] += e2 * a3;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Bias(ReadOnlySpan<float> bias, int r) => bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias[r]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store3(ref float row, Vector256<float> a, Vector256<float> b, Vector256<float> c, int t0, int t1, int t2)
+    {
+        a.StoreUnsafe(ref row, (nuint)t0); b.StoreUnsafe(ref row, (nuint)t1); c.StoreUnsafe(ref row, (nuint)t2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(ref float row, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d,
+        int t0, int t1, int t2, int t3)
+    {
+        a.StoreUnsafe(ref row, (nuint)t0); b.StoreUnsafe(ref row, (nuint)t1); c.StoreUnsafe(ref row, (nuint)t2); d.StoreUnsafe(ref row, (nuint)t3);
+    }
 }

@@ -89,44 +89,63 @@ internal static class MaxPoolingFast
         // so ties keep the first, as in the naive kernel: each row's pair first (the right one wins only if larger), then the
         // bottom pair's winner against the top pair's. Without branches: on real images which candidate wins is
         // unpredictable, and mispredicted branches made a branchy version four times slower than on repeated test data.
+        // Eight windows at a time; a row's last windows slide left to end at the row's end (rewriting equal values), and a
+        // row narrower than eight windows (LeNet-5's 10×10 → 5×5) computes eight reading into the next row, keeping the first OW.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Forward2x2(in PoolGeometry g, int inBase, int outBase)
         {
             int w = g.Width, ow = g.OutWidth;
-            ReadOnlySpan<float> x = _x.AsSpan(inBase, g.Height * w);
-            Span<float> z = _z.AsSpan(outBase, g.OutHeight * ow);
-            Span<int> argmax = _argmax.AsSpan(outBase, z.Length);
-            int vectorOutputs = Vector256.IsHardwareAccelerated ? ow / 8 * 8 : 0;
+            bool vectors = Vector256.IsHardwareAccelerated;
+            Span<float> zTail = stackalloc float[8];
+            Span<int> argmaxTail = stackalloc int[8];
             for (int i = 0; i < g.OutHeight; i++)
             {
-                int top = 2 * i * w;
-                ReadOnlySpan<float> row0 = x.Slice(top, w), row1 = x.Slice(top + w, w);
-                Span<float> zRow = z.Slice(i * ow, ow);
-                Span<int> argmaxRow = argmax.Slice(i * ow, ow);
-                for (int j = 0; j < vectorOutputs; j += 8)
+                int top = inBase + 2 * i * w, o = outBase + i * ow;
+                if (vectors && ow >= 8)
                 {
-                    // Eight windows: columns 2j … 2j+15 of both rows.
-                    var (topMax, topColumn) = PairMax(Vector256.Create(row0.Slice(2 * j, 8)), Vector256.Create(row0.Slice(2 * j + 8, 8)));
-                    var (bottomMax, bottomColumn) = PairMax(Vector256.Create(row1.Slice(2 * j, 8)), Vector256.Create(row1.Slice(2 * j + 8, 8)));
-                    Vector256<int> bottomWins = Vector256.GreaterThan(bottomMax, topMax).AsInt32();
-                    Vector256.ConditionalSelect(bottomWins.AsSingle(), bottomMax, topMax).CopyTo(zRow.Slice(j, 8));
-                    // Flat input index: plane start + row · W + column, the row being 2i or 2i+1.
-                    Vector256<int> column = Vector256.ConditionalSelect(bottomWins, bottomColumn, topColumn);
-                    Vector256<int> index = Vector256.Create(inBase + top + 2 * j) + column + (bottomWins & Vector256.Create(w));
-                    index.CopyTo(argmaxRow.Slice(j, 8));
+                    for (int j = 0; j < ow; j += 8)
+                    {
+                        int jj = Math.Min(j, ow - 8);
+                        Eight(top, w, jj, _z.AsSpan(o + jj, 8), _argmax.AsSpan(o + jj, 8));
+                    }
                 }
-                for (int j = vectorOutputs; j < ow; j++)
+                else if (vectors && top + w + 16 <= _x.Length)
                 {
-                    int c = 2 * j;
-                    float max = row0[c];
-                    int best = top + c;
-                    if (row0[c + 1] > max) (max, best) = (row0[c + 1], top + c + 1);
-                    if (row1[c] > max) (max, best) = (row1[c], top + w + c);
-                    if (row1[c + 1] > max) (max, best) = (row1[c + 1], top + w + c + 1);
-                    zRow[j] = max;
-                    argmaxRow[j] = inBase + best;
+                    Eight(top, w, 0, zTail, argmaxTail);
+                    zTail[..ow].CopyTo(_z.AsSpan(o, ow));
+                    argmaxTail[..ow].CopyTo(_argmax.AsSpan(o, ow));
                 }
+                else
+                    for (int j = 0; j < ow; j++) One(top, w, j, o + j);
             }
+        }
+
+        // Windows j … j+7 of the row pair starting at flat index top: columns 2j … 2j+15 of both rows.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Eight(int top, int w, int j, Span<float> z, Span<int> argmax)
+        {
+            ReadOnlySpan<float> row0 = _x.AsSpan(top + 2 * j, 16), row1 = _x.AsSpan(top + w + 2 * j, 16);
+            var (topMax, topColumn) = PairMax(Vector256.Create(row0[..8]), Vector256.Create(row0[8..]));
+            var (bottomMax, bottomColumn) = PairMax(Vector256.Create(row1[..8]), Vector256.Create(row1[8..]));
+            // NaN wins (x ≠ x only for NaN), as in the naive kernel and PyTorch.
+            Vector256<int> bottomWins = (Vector256.GreaterThan(bottomMax, topMax) | ~Vector256.Equals(bottomMax, bottomMax)).AsInt32();
+            Vector256.ConditionalSelect(bottomWins.AsSingle(), bottomMax, topMax).CopyTo(z);
+            // Flat input index: the row pair's start + column, plus W when the bottom row wins.
+            Vector256<int> column = Vector256.ConditionalSelect(bottomWins, bottomColumn, topColumn);
+            (Vector256.Create(top + 2 * j) + column + (bottomWins & Vector256.Create(w))).CopyTo(argmax);
+        }
+
+        // One window, for the last rows of the array where eight windows would read past its end.
+        private void One(int top, int w, int j, int o)
+        {
+            int c = top + 2 * j;
+            float max = _x[c];
+            int best = c;
+            if (_x[c + 1] > max || float.IsNaN(_x[c + 1])) (max, best) = (_x[c + 1], c + 1);
+            if (_x[c + w] > max || float.IsNaN(_x[c + w])) (max, best) = (_x[c + w], c + w);
+            if (_x[c + w + 1] > max || float.IsNaN(_x[c + w + 1])) (max, best) = (_x[c + w + 1], c + w + 1);
+            _z[o] = max;
+            _argmax[o] = best;
         }
 
         // For 16 consecutive values of one row (two vectors), the larger of each pair (2t, 2t+1), the left one on ties,
@@ -138,7 +157,7 @@ internal static class MaxPoolingFast
             Vector256<int> evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6), odds = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
             Vector256<float> left = Vector256.Create(Vector256.Shuffle(first, evens).GetLower(), Vector256.Shuffle(second, evens).GetLower());
             Vector256<float> right = Vector256.Create(Vector256.Shuffle(first, odds).GetLower(), Vector256.Shuffle(second, odds).GetLower());
-            Vector256<float> rightWins = Vector256.GreaterThan(right, left);
+            Vector256<float> rightWins = Vector256.GreaterThan(right, left) | ~Vector256.Equals(right, right);
             Vector256<int> column = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) - rightWins.AsInt32(); // true is −1: one column right
             return (Vector256.ConditionalSelect(rightWins, right, left), column);
         }
@@ -156,7 +175,7 @@ internal static class MaxPoolingFast
                     {
                         int row = (i * g.Stride + u) * g.Width + j * g.Stride;
                         for (int v = 0; v < g.Window; v++)
-                            if (x[row + v] > max) (max, best) = (x[row + v], row + v);
+                            if (x[row + v] > max || float.IsNaN(x[row + v])) (max, best) = (x[row + v], row + v);
                     }
                     int o = outBase + i * g.OutWidth + j;
                     _z[o] = max;

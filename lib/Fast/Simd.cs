@@ -119,6 +119,15 @@ internal static class Simd
         return (t0, t1, t2, t3);
     }
 
+    /// <summary>
+    /// <see cref="Relu(ReadOnlySpan{float}, Span{float})"/> over whole arrays (what the ReLU layer passes), split across
+    /// cores when they are long (<see cref="ElementwisePass"/>).
+    /// </summary>
+    public static void Relu(float[] x, float[] y) => ElementwisePass.Relu(x, y);
+
+    /// <summary><see cref="ReluBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> over whole arrays, split across cores when they are long.</summary>
+    public static void ReluBackward(float[] a, float[] g, float[] d) => ElementwisePass.ReluBackward(a, g, d);
+
     /// <summary>y = max(x, 0) element-wise (a NaN stays NaN, so a diverging network still shows in its loss).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Relu(ReadOnlySpan<float> x, Span<float> y)
@@ -155,6 +164,38 @@ internal static class Simd
                 (Vector256.LoadUnsafe(ref gr, (nuint)i) & positive).StoreUnsafe(ref dr, (nuint)i);
             }
         for (; i < n; i++) Unsafe.Add(ref dr, i) = Unsafe.Add(ref ar, i) > 0f ? Unsafe.Add(ref gr, i) : 0f;
+    }
+
+    /// <summary>
+    /// One momentum step, element-wise: v ← βv + g + λθ, then θ ← θ − ηv (<see cref="Optimizers.Momentum"/>), eight at a time,
+    /// with the same operations in the same order as the scalar loop (no fused multiply-add), so the bits do not change.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MomentumStep(Span<float> theta, Span<float> v, ReadOnlySpan<float> g, float beta, float lambda, float eta)
+    {
+        int n = theta.Length;
+        v = v[..n];
+        g = g[..n];
+        ref float tr = ref MemoryMarshal.GetReference(theta);
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        ref float gr = ref MemoryMarshal.GetReference(g);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> b = Vector256.Create(beta), l = Vector256.Create(lambda), e = Vector256.Create(eta);
+            for (; i <= n - 8; i += 8)
+            {
+                var t = Vector256.LoadUnsafe(ref tr, (nuint)i);
+                var vi = b * Vector256.LoadUnsafe(ref vr, (nuint)i) + Vector256.LoadUnsafe(ref gr, (nuint)i) + l * t;
+                vi.StoreUnsafe(ref vr, (nuint)i);
+                (t - e * vi).StoreUnsafe(ref tr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref vr, i) = beta * Unsafe.Add(ref vr, i) + Unsafe.Add(ref gr, i) + lambda * Unsafe.Add(ref tr, i);
+            Unsafe.Add(ref tr, i) -= eta * Unsafe.Add(ref vr, i);
+        }
     }
 
     /// <summary>The sum of the elements.</summary>

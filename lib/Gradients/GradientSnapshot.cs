@@ -12,7 +12,10 @@ namespace CnnFromScratch.Gradients;
 /// <remarks>
 /// <para>The copies are yours: training on, or taking another snapshot, does not change them. So a snapshot taken before
 /// training and one taken after show the same gradients at two moments. Taking one zeroes the model's parameter
-/// gradients and leaves them holding this batch's, as a training step's backward pass would (it changes no weight).</para>
+/// gradients and leaves them holding this batch's, as a training step's backward pass would (it changes no weight).
+/// Layers with a training mode (<see cref="ITrainingMode"/>) run in the mode the model is in (<see cref="Sequential.Training"/>):
+/// in training mode Dropout draws a mask and BatchNorm normalises with this batch's statistics and updates its running ones,
+/// as in a training step.</para>
 /// <para>J is the mean loss over the batch, so each sample's rows hold 1/N of that sample's own gradient; for a saliency
 /// map only the pattern matters. In a notebook:</para>
 /// <code>

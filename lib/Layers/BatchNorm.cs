@@ -18,7 +18,6 @@ namespace CnnFromScratch.Layers;
 public sealed class BatchNorm : ILayer, ITrainingMode
 {
     private readonly double[] _invStd;   // 1/√(σ² + ε) per channel, of the last Forward (batch or running statistics)
-    private readonly double[] _sumDelta, _sumDeltaXHat;
     private string? _name;
     private Tensor? _xHat;      // x̂, cached by Forward for ∂J/∂γ and ∂J/∂x
     private Tensor? _output;
@@ -26,8 +25,9 @@ public sealed class BatchNorm : ILayer, ITrainingMode
     private bool _lastForwardTrained;
 
     /// <summary>Normalises <paramref name="channels"/> channels (dense features, or the C of N×C×H×W); γ = 1, β = 0 at first.</summary>
-    public BatchNorm(int channels, float momentum = 0.1f, float epsilon = 1e-5f)
+    public BatchNorm(int channels, float momentum = 0.1f, float epsilon = 1e-5f, Implementation implementation = Implementation.Fast)
     {
+        Implementation = implementation;
         LayerErrors.RequireAtLeast(channels, 1, nameof(channels), "BatchNorm", "the number of channels (or features)");
         if (!(momentum > 0f && momentum <= 1f))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum,
@@ -43,12 +43,13 @@ public sealed class BatchNorm : ILayer, ITrainingMode
         RunningVariance = new Tensor(channels).Fill(1f);
         Parameters = [Gamma, Beta];
         _invStd = new double[channels];
-        _sumDelta = new double[channels];
-        _sumDeltaXHat = new double[channels];
     }
 
     /// <summary>The number of channels C.</summary>
     public int Channels { get; }
+
+    /// <summary>The naive loops (<c>BatchNormNaive</c>) or the vectorised ones (<c>BatchNormFast</c>, for feature maps); both compute the same.</summary>
+    public Implementation Implementation { get; }
 
     /// <summary>The weight of the newest batch in the running statistics.</summary>
     public float Momentum { get; }
@@ -99,35 +100,22 @@ public sealed class BatchNorm : ILayer, ITrainingMode
         Tensor y = Buffers.Result(ref _output, input.Shape);
         float[] x = input.Data, xh = xHat.Data, output = y.Data, gamma = Gamma.Value.Data, beta = Beta.Value.Data;
         float[] runMean = RunningMean.Data, runVar = RunningVariance.Data;
+        bool fast = UseFast(s);
         _lastForwardTrained = Training;
         for (int ch = 0; ch < c; ch++)
         {
-            double mean, variance;
+            double mean = runMean[ch], variance = runVar[ch];   // evaluation: the running statistics
             if (Training)
             {
-                double sum = 0, squares = 0;
-                for (int i = 0; i < n; i++)
-                    for (int j = (i * c + ch) * s, end = j + s; j < end; j++) sum += x[j];
-                mean = sum / m;                                    // μ = (1/m) Σ x
-                for (int i = 0; i < n; i++)
-                    for (int j = (i * c + ch) * s, end = j + s; j < end; j++) { double d = x[j] - mean; squares += d * d; }
-                variance = squares / m;                            // σ² = (1/m) Σ (x − μ)²
+                // μ = (1/m) Σ x, σ² = (1/m) Σ (x − μ)² over the channel's m = N·H·W values
+                (mean, variance) = fast ? BatchNormFast.Statistics(x, n, c, s, ch) : BatchNormNaive.Statistics(x, n, c, s, ch);
                 runMean[ch] = (float)((1 - Momentum) * runMean[ch] + Momentum * mean);
-                runVar[ch] = (float)((1 - Momentum) * runVar[ch] + Momentum * variance * m / (m - 1));
+                runVar[ch] = (float)((1 - Momentum) * runVar[ch] + Momentum * variance * m / (m - 1)); // unbiased, as PyTorch
             }
-            else
-            {
-                mean = runMean[ch];
-                variance = runVar[ch];
-            }
-            double invStd = 1 / Math.Sqrt(variance + Epsilon);
-            _invStd[ch] = invStd;
-            for (int i = 0; i < n; i++)
-                for (int j = (i * c + ch) * s, end = j + s; j < end; j++)
-                {
-                    xh[j] = (float)((x[j] - mean) * invStd);       // x̂ = (x − μ)/√(σ² + ε)
-                    output[j] = gamma[ch] * xh[j] + beta[ch];      // y = γ x̂ + β
-                }
+            _invStd[ch] = 1 / Math.Sqrt(variance + Epsilon);
+            // x̂ = (x − μ)/√(σ² + ε), y = γ x̂ + β
+            if (fast) BatchNormFast.Normalize(x, xh, output, n, c, s, ch, mean, _invStd[ch], gamma[ch], beta[ch]);
+            else BatchNormNaive.Normalize(x, xh, output, n, c, s, ch, mean, _invStd[ch], gamma[ch], beta[ch]);
         }
         return y;
     }
@@ -140,37 +128,24 @@ public sealed class BatchNorm : ILayer, ITrainingMode
         int n = _output.Dim(0), c = Channels, s = _output.Length / Math.Max(1, n * c), m = n * s;
         Tensor dx = Buffers.Result(ref _dInput, _output.Shape);
         float[] delta = dOutput.Data, xh = _xHat.Data, dInput = dx.Data, gamma = Gamma.Value.Data;
-        float[] dGamma = Gamma.Gradient.Data, dBeta = Beta.Gradient.Data;
+        bool fast = UseFast(s);
         for (int ch = 0; ch < c; ch++)
         {
-            double sumDelta = 0, sumDeltaXHat = 0;
-            for (int i = 0; i < n; i++)
-                for (int j = (i * c + ch) * s, end = j + s; j < end; j++) { sumDelta += delta[j]; sumDeltaXHat += delta[j] * xh[j]; }
-            dBeta[ch] += (float)sumDelta;         // ∂J/∂β = Σ δ
-            dGamma[ch] += (float)sumDeltaXHat;    // ∂J/∂γ = Σ δ x̂
-            _sumDelta[ch] = sumDelta;
-            _sumDeltaXHat[ch] = sumDeltaXHat;
-        }
-        for (int ch = 0; ch < c; ch++)
-        {
-            double scale = gamma[ch] * _invStd[ch];
-            if (_lastForwardTrained)
-            {
-                // ∂J/∂x = γ/(m √(σ² + ε)) · (m δ − Σ δ − x̂ Σ δ x̂): μ and σ² depend on every x of the channel
-                double k = scale / m, sd = _sumDelta[ch], sdx = _sumDeltaXHat[ch];
-                for (int i = 0; i < n; i++)
-                    for (int j = (i * c + ch) * s, end = j + s; j < end; j++)
-                        dInput[j] = (float)(k * (m * (double)delta[j] - sd - xh[j] * sdx));
-            }
-            else
-            {
-                for (int i = 0; i < n; i++)
-                    for (int j = (i * c + ch) * s, end = j + s; j < end; j++)
-                        dInput[j] = (float)(scale * delta[j]);      // ∂J/∂x = γ δ / √(σ²_run + ε)
-            }
+            var (sumDelta, sumDeltaXHat) = fast ? BatchNormFast.Sums(delta, xh, n, c, s, ch) : BatchNormNaive.Sums(delta, xh, n, c, s, ch);
+            Beta.Gradient.Data[ch] += (float)sumDelta;         // ∂J/∂β = Σ δ
+            Gamma.Gradient.Data[ch] += (float)sumDeltaXHat;    // ∂J/∂γ = Σ δ x̂
+            double scale = gamma[ch] * _invStd[ch];            // γ/√(σ² + ε)
+            // Training: ∂J/∂x = γ/(m √(σ² + ε)) · (m δ − Σ δ − x̂ Σ δ x̂), since μ and σ² depend on every x of the channel.
+            // Evaluation: μ_run and σ²_run are constants, so ∂J/∂x = γ δ / √(σ²_run + ε).
+            double b = _lastForwardTrained ? -scale * sumDelta / m : 0, e = _lastForwardTrained ? -scale * sumDeltaXHat / m : 0;
+            if (fast) BatchNormFast.InputGradient(delta, xh, dInput, n, c, s, ch, scale, b, e);
+            else BatchNormNaive.InputGradient(delta, xh, dInput, n, c, s, ch, scale, b, e);
         }
         return dx;
     }
+
+    // The vectorised kernels work on each contiguous H·W block; dense features (S = 1) have none.
+    private bool UseFast(int s) => Implementation == Implementation.Fast && s >= 8;
 
     private void RequireChannels(IReadOnlyList<int> shape, bool perSample)
     {

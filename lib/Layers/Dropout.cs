@@ -45,7 +45,7 @@ public sealed class Dropout : ILayer, ITrainingMode
     /// </summary>
     public bool FreezeMask { get; set; }
 
-    /// <summary>The mask m of the last training-mode Forward (entries 0 or 1/(1 − p)).</summary>
+    /// <summary>The mask m of the last training-mode Forward (entries 0 or 1/(1 − p)); the layer's own tensor, redrawn by the next one.</summary>
     public Tensor Mask => _mask ?? throw new InvalidOperationException($"{Name}: no mask yet: run Forward in training mode first.");
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ namespace CnnFromScratch.Layers;
 /// <summary>
 /// Max-pooling kernels on plain tensors (N×C×H×W). This file holds the naive kernels, loops that mirror the derivation;
 /// the fast ones (argmax recorded in the forward pass, parallel over planes) are in lib/Fast/MaxPoolingFast.cs.
-/// Ties go to the first maximum in row-major order of the window, in both.
+/// Ties go to the first maximum in row-major order of the window, in both; a NaN in a window wins (the last one), as in PyTorch.
 /// </summary>
 public static class MaxPooling
 {
@@ -54,7 +54,11 @@ public static class MaxPooling
         (int row, int column) = (top, left);
         for (int u = 0; u < window; u++)
             for (int v = 0; v < window; v++)
-                if (x[n, c, top + u, left + v] > x[n, c, row, column]) (row, column) = (top + u, left + v);
+            {
+                float candidate = x[n, c, top + u, left + v];
+                // NaN wins, as in PyTorch: a NaN in the input must not vanish behind a larger number.
+                if (candidate > x[n, c, row, column] || float.IsNaN(candidate)) (row, column) = (top + u, left + v);
+            }
         return (row, column);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CnnFromScratch.Fast;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Tensors;
 
@@ -56,13 +57,8 @@ public sealed class Momentum : IOptimizer
                 velocity = new Tensor(parameter.Value.Shape.ToArray());
                 _velocity.Add(parameter, velocity);
             }
-            Span<float> theta = parameter.Value.AsSpan(), v = velocity.AsSpan();
-            ReadOnlySpan<float> g = parameter.Gradient.AsSpan();
-            for (int i = 0; i < theta.Length; i++)
-            {
-                v[i] = beta * v[i] + g[i] + lambda * theta[i];   // v ← βv + g + λθ
-                theta[i] -= eta * v[i];      // θ ← θ − ηv
-            }
+            // v ← βv + g + λθ, then θ ← θ − ηv, element by element (eight at a time)
+            Simd.MomentumStep(parameter.Value.AsSpan(), velocity.AsSpan(), parameter.Gradient.AsSpan(), beta, lambda, eta);
         }
     }
 }

@@ -36,7 +36,7 @@ public static class ChartHtml
         string alt = figure.Title == "" ? "chart" : figure.Title;
         string json = ScriptJson(figure);
         var html = new StringBuilder();
-        html.Append($"<div class=\"{CssClass}\" id=\"{id}\" style=\"width:{figure.Width}px;max-width:100%\">");
+        html.Append($"<div class=\"{CssClass}\" id=\"{id}\" data-width=\"{figure.Width}\" data-height=\"{figure.Height}\" style=\"width:{figure.Width}px;max-width:100%\">");
         html.Append($"<img src=\"data:image/png;base64,{Convert.ToBase64String(png)}\" width=\"{figure.Width}\" height=\"{figure.Height}\"");
         html.Append($" style=\"max-width:100%;height:auto\" alt=\"{WebUtility.HtmlEncode(alt)}\"></div>\n");
         html.Append("<script type=\"text/javascript\">\n(function () {\n");

@@ -25,8 +25,7 @@ public static class ChartImage
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static byte[] Render(PlotlyFigure figure)
     {
-        int width = PlotlyAxis.Number(figure.Layout["width"]) is double w ? (int)w : figure.Width;
-        int height = PlotlyAxis.Number(figure.Layout["height"]) is double h ? (int)h : figure.Height;
+        int width = figure.Width, height = figure.Height;
         using var bitmap = new SkiaSharp.SKBitmap(width, height, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Unpremul);
         using (var canvas = new SkiaSharp.SKCanvas(bitmap)) StaticChart.Render(figure).Render(canvas, width, height);
         return IndexedPng.Encode(bitmap);

@@ -26,13 +26,14 @@ public static class DigitGrid
         if (shown.Count == 0) throw new ArgumentException($"Nothing to show: {data.Name} has no images, or no indices were given.");
         if (columns < 1) throw new ArgumentOutOfRangeException(nameof(columns), columns, "Use at least one column.");
 
-        // One heatmap holding all tiles, separated by a one-pixel gap of nulls (drawn blank); each caption is an annotation.
+        // One grey picture holding all tiles (ink dark on white, white gaps), each caption an annotation above its tile.
         int h = data.ImageShape[1], w = data.ImageShape[2];
         int cols = Math.Min(columns, shown.Count), rows = (shown.Count + cols - 1) / cols;
         const int gap = 1, captionRows = 6;
         int tileH = h + captionRows, tileW = w + gap;
-        var z = new double?[rows * tileH][];
-        for (int r = 0; r < z.Length; r++) z[r] = new double?[cols * tileW];
+        int width = cols * tileW, height = rows * tileH;
+        var grey = new byte[width * height];
+        Array.Fill(grey, (byte)255);
         var annotations = new List<Annotation>();
         for (int k = 0; k < shown.Count; k++)
         {
@@ -41,7 +42,7 @@ public static class DigitGrid
             int top = (k / cols) * tileH + captionRows, left = (k % cols) * tileW;
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)
-                    z[top + y][left + x] = image.Data[y * w + x];
+                    grey[(top + y) * width + left + x] = (byte)Math.Round(255 * (1 - Math.Clamp(image.Data[y * w + x], 0f, 1f)));
             string label = data.ClassNames[data.Labels[n]];
             string caption = predictions is null ? label
                 : $"{label} → {data.ClassNames[predictions[n]]}{(predictions[n] == data.Labels[n] ? "" : " ✗")}";
@@ -51,12 +52,12 @@ public static class DigitGrid
             });
         }
 
-        var heatmap = new Heatmap { z = z, colorscale = ChartLayout.InkScale, showscale = false, zmin = 0, zmax = 1, hoverinfo = "z" };
+        var picture = new ImageTrace { source = "data:image/png;base64," + Convert.ToBase64String(Static.PngWriter.Grey(grey, width, height)) };
         int pixel = Math.Clamp(720 / (cols * tileW), 2, 6);
         var layout = ChartLayout.ForImage(
             title ?? (predictions is null ? $"{data.Name}: {shown.Count} images with their labels" : $"{data.Name}: label → prediction"),
             "pixel column", "pixel row", cols * tileW * pixel + 120, rows * tileH * pixel + 120);
         layout.annotations = annotations.ToArray();
-        return ChartLayout.Plot([heatmap], layout);
+        return ChartLayout.Plot([picture], layout);
     }
 }

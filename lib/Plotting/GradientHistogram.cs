@@ -34,7 +34,9 @@ public static class GradientHistogram
     /// <param name="title">The chart title.</param>
     /// <param name="bins">The number of bins between the smallest and the largest log₁₀|g| (or <paramref name="range"/>).</param>
     /// <param name="range">The x axis as powers of ten, e.g. (-8, 0); from the data unless told. Entries outside it are counted in the end bins.</param>
-    public static PlotlyChart Plot(IReadOnlyList<(string Name, Tensor Values)> series, string title, int bins = 40, (double Low, double High)? range = null)
+    /// <param name="xTitle">The x axis title, for tensors that are not gradients (say, activations: "log₁₀ |a|").</param>
+    public static PlotlyChart Plot(IReadOnlyList<(string Name, Tensor Values)> series, string title, int bins = 40, (double Low, double High)? range = null,
+        string xTitle = "log₁₀ |∂J/∂θ| (−3 means 0.001)")
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
@@ -60,7 +62,7 @@ public static class GradientHistogram
                 name = zeros == 0 ? series[s].Name : $"{series[s].Name} ({100.0 * zeros / total:0.#}% exactly 0)",
             });
         }
-        var layout = ChartLayout.Create(title, "log₁₀ |∂J/∂θ| (−3 means 0.001)", "fraction of the entries", 900, 460);
+        var layout = ChartLayout.Create(title, xTitle, "fraction of the entries", 900, 460);
         layout.legend = new Legend { x = 1.02, y = 1 };
         layout.margin = new Margin { l = 70, r = 320, t = 80, b = 60 };
         return ChartLayout.Plot(traces, layout);

@@ -12,6 +12,8 @@ public sealed partial class Sequential
     {
         ArgumentNullException.ThrowIfNull(inputs);
         RequireSamples(inputs, _inputShape, "inputs");
+        FiniteData.RequireSamples(inputs, "inputs", nameof(inputs));
+        FiniteData.Require(inputs, "inputs", nameof(inputs));
         var predictions = new int[inputs.Dim(0)];
         InBatches(inputs, null, batchSize, (output, _, start) =>
         {
@@ -31,6 +33,9 @@ public sealed partial class Sequential
         ArgumentNullException.ThrowIfNull(targets);
         RequireSamples(inputs, _inputShape, "inputs");
         RequireTargets(inputs, targets);
+        FiniteData.RequireSamples(inputs, "inputs", nameof(inputs));
+        FiniteData.Require(inputs, "inputs", nameof(inputs));
+        FiniteData.Require(targets, "targets", nameof(targets));
         double lossSum = 0;
         int correct = 0;
         InBatches(inputs, targets, batchSize, (output, y, _) =>

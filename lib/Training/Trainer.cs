@@ -10,6 +10,9 @@ namespace CnnFromScratch.Training;
 /// <summary>The mini-batch training loop.</summary>
 public static class Trainer
 {
+    /// <summary>How far above the first batch's loss J₀ a batch loss may climb before training counts as diverged.</summary>
+    public const double DivergenceFactor = 100;
+
     /// <summary>
     /// Trains <paramref name="model"/> for <see cref="TrainingOptions.Epochs"/> epochs. For every mini-batch:
     /// augment the inputs and set the scheduled learning rate (when asked), zero the gradients, forward pass, loss, backward pass, optimizer step. Returns one <see cref="EpochResult"/> per epoch.
@@ -20,7 +23,13 @@ public static class Trainer
     /// <param name="inputs">Training inputs, N × the model's input shape.</param>
     /// <param name="targets">Training targets, N × the model's output shape (one-hot rows for classification).</param>
     /// <param name="options">Epochs, batch size, shuffle seed, optional validation set and callbacks.</param>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// The loss diverged: a batch loss J was NaN or ±∞, or J &gt; <see cref="DivergenceFactor"/> · J₀ + 1 for the first batch's loss J₀.
+    /// Healthy training never climbs that far (for ten classes J₀ ≈ ln 10 ≈ 2.3, so the limit is about 231, a probability
+    /// of e^−231 on the right class); a learning rate that blows the weights up gets there within a few batches, while
+    /// the accuracy sits at chance. The "+ 1" keeps a tiny starting loss from tripping it on noise.
+    /// </exception>
+    /// <exception cref="ArgumentException">The inputs or targets are empty, the wrong shape, or hold NaN or ±∞ (the message names the first bad sample).</exception>
     public static TrainingHistory Fit(Sequential model, ILoss loss, IOptimizer optimizer, Tensor inputs, Tensor targets, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -35,6 +44,7 @@ public static class Trainer
         IReadOnlyList<Parameter> parameters = model.Parameters;
         var history = new TrainingHistory();
         int step = 0;
+        double startingLoss = double.NaN; // J₀, the first batch's loss
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             long started = Stopwatch.GetTimestamp();
@@ -53,8 +63,11 @@ public static class Trainer
                     model.ZeroGradients();
                     Tensor output = model.Forward(x);
                     batchLoss = loss.Forward(output, y);
+                    if (step == 0) startingLoss = batchLoss;
                     if (!double.IsFinite(batchLoss))
                         throw new TrainingDivergedException(epoch, b + 1, batchLoss, optimizer.LearningRate);
+                    if (batchLoss > DivergenceFactor * startingLoss + 1)
+                        throw new TrainingDivergedException(epoch, b + 1, batchLoss, optimizer.LearningRate, startingLoss);
                     correct += Classification.CountCorrect(output, y);
                     model.Backward(loss.Backward(), inputGradient: false); // the inputs are data: no ∂J/∂input
                     optimizer.Step(parameters);
@@ -91,6 +104,8 @@ public static class Trainer
             throw new ArgumentException("The training set is empty (N = 0).", nameof(inputs));
         Sequential.RequireSamples(inputs, model.InputShape, "inputs");
         model.RequireTargets(inputs, targets);
+        FiniteData.Require(inputs, "training inputs", nameof(inputs));
+        FiniteData.Require(targets, "training targets", nameof(targets));
 
         if ((options.ValidationInputs is null) != (options.ValidationTargets is null))
             throw new ArgumentException(
@@ -101,6 +116,8 @@ public static class Trainer
                 throw new ArgumentException("The validation set is empty (N = 0): leave ValidationInputs unset instead.", nameof(options));
             Sequential.RequireSamples(options.ValidationInputs, model.InputShape, "validation inputs");
             model.RequireTargets(options.ValidationInputs, options.ValidationTargets!, "validation targets");
+            FiniteData.Require(options.ValidationInputs, "validation inputs", nameof(options));
+            FiniteData.Require(options.ValidationTargets!, "validation targets", nameof(options));
         }
     }
 }

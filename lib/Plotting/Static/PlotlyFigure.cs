@@ -4,7 +4,7 @@ using XPlot.Plotly;
 namespace CnnFromScratch.Plotting.Static;
 
 /// <summary>
-/// A chart as plotly.js receives it: the traces and the layout XPlot serialises, and the size of its &lt;div&gt;.
+/// A chart as plotly.js receives it: the traces and the layout XPlot serialises, and its size in pixels.
 /// Reading the JSON rather than XPlot's objects covers every chart, whether a helper in this folder or a chapter
 /// built it with <c>Chart.Plot</c>.
 /// </summary>
@@ -25,8 +25,11 @@ internal sealed record PlotlyFigure(JsonArray Data, JsonObject Layout, int Width
         }
         if (data is not JsonArray traces)
             throw new InvalidOperationException("XPlot's chart script has no 'var data = [...]' line; this XPlot.Plotly version is not the 4.1.0 the course pins.");
-        // A chart without a layout gets `var layout = "";`.
-        return new PlotlyFigure(traces, layout as JsonObject ?? new JsonObject(), chart.Width, chart.Height);
+        // A chart without a layout gets `var layout = "";`. A size in the layout wins over the <div>'s, as in plotly.js.
+        var settings = layout as JsonObject ?? new JsonObject();
+        int width = PlotlyAxis.Number(settings["width"]) is double w ? (int)w : chart.Width;
+        int height = PlotlyAxis.Number(settings["height"]) is double h ? (int)h : chart.Height;
+        return new PlotlyFigure(traces, settings, width, height);
     }
 
     private static JsonNode? Parse(string line, string prefix) => JsonNode.Parse(line[prefix.Length..].TrimEnd(';'));

@@ -56,11 +56,12 @@ internal static partial class StaticChart
                 "histogram" => StaticTraces.Histogram(plot, t, x, color),
                 "heatmap" => StaticTraces.Heatmap(plot, t, x, ty),
                 "contour" => StaticTraces.Contour(plot, t, x, ty),
+                "image" when t["source"] is not null => StaticTraces.Image(plot, t),
                 var other => Omit(omitted, other),
             };
             if (drawn is null) continue;
             if (ty == y2) drawn.Axes.YAxis = plot.Axes.Right;
-            if (drawn is ScottPlot.Plottables.Heatmap or ScottPlot.Plottables.ContourLines) hasImage = true;
+            if (drawn is ScottPlot.Plottables.Heatmap or ScottPlot.Plottables.ContourLines or ScottPlot.Plottables.ImageRect) hasImage = true;
             else if (drawn is IHasLegendText named && (t["showlegend"] is not JsonValue show || show.GetValue<bool>()))
             {
                 named.LegendText = StaticTraces.Text(t["name"]) ?? $"trace {i}";

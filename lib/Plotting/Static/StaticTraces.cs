@@ -130,6 +130,24 @@ internal static class StaticTraces
         return lines;
     }
 
+    /// <summary>
+    /// An image trace given as a PNG data URI (<see cref="ImageTrace"/>): pixel (r, c) centred at
+    /// (x0 + c·dx, y0 + r·dy), drawn with hard pixel edges as plotly draws it.
+    /// </summary>
+    public static IPlottable? Image(Plot plot, JsonObject trace)
+    {
+        string? source = Text(trace["source"]);
+        if (source is null || !source.StartsWith("data:image/png;base64,", StringComparison.Ordinal)) return null;
+        var image = new ScottPlot.Image(Convert.FromBase64String(source["data:image/png;base64,".Length..]));
+        double x0 = PlotlyAxis.Number(trace["x0"]) ?? 0, y0 = PlotlyAxis.Number(trace["y0"]) ?? 0;
+        double dx = PlotlyAxis.Number(trace["dx"]) ?? 1, dy = PlotlyAxis.Number(trace["dy"]) ?? 1;
+        // Top is row 0 (at y0), bottom the last row, so the picture reads the right way up on plotly's downward y axis.
+        var rect = new CoordinateRect(x0 - dx / 2, x0 + (image.Width - 0.5) * dx, y0 + (image.Height - 0.5) * dy, y0 - dy / 2);
+        var drawn = plot.Add.ImageRect(image, rect);
+        drawn.AntiAlias = false;
+        return drawn;
+    }
+
     /// <summary>z as a rectangular grid, rows padded with NaN (missing) to the longest; null when there is nothing to draw.</summary>
     private static double[,]? Grid(JsonObject trace)
     {

@@ -56,4 +56,45 @@ public sealed class AllocationTests
             WorkerPool.ThreadCount = saved;
         }
     }
+
+    // LeNet-5 with momentum at batch 64: both convolutions (padding 2; 6→16 channels), long ReLUs split across cores, Dense 400→120→84→10.
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void Training_LeNet5_with_momentum_allocates_nothing_per_batch_in_the_steady_state(int threads)
+    {
+        int saved = WorkerPool.ThreadCount;
+        WorkerPool.ThreadCount = threads;
+        try
+        {
+            var random = new Random(12);
+            Tensor images = Tensor.RandomUniform(random, 0f, 1f, 12 * 64, 1, 28, 28);
+            var targets = new Tensor(12 * 64, 10);
+            for (int n = 0; n < targets.Dim(0); n++) targets[n, random.Next(10)] = 1f;
+            var model = new Sequential([1, 28, 28],
+                new Conv2d(1, 6, 5, random, padding: 2), new ReLU(), new MaxPool2d(2),
+                new Conv2d(6, 16, 5, random), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Dense(400, 120, random), new ReLU(), new Dense(120, 84, random), new ReLU(), new Dense(84, 10, random));
+            static long Allocated() => GC.GetAllocatedBytesForCurrentThread() + WorkerPool.HelperAllocatedBytes();
+            long atFirst = 0, atLast = 0;
+            var options = new TrainingOptions
+            {
+                Epochs = 1,
+                BatchSize = 64,
+                OnBatch = p =>
+                {
+                    if (p.Batch == 4) atFirst = Allocated();
+                    if (p.Batch == 12) atLast = Allocated();
+                },
+            };
+            var optimizer = new Momentum(0.01f, 0.9f);
+            Trainer.Fit(model, new SoftmaxCrossEntropy(), optimizer, images, targets, options); // warm-up: JIT, buffers, helper threads
+            Trainer.Fit(model, new SoftmaxCrossEntropy(), optimizer, images, targets, options);
+            Assert.Equal(0, atLast - atFirst);
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
+    }
 }

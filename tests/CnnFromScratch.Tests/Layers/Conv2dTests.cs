@@ -3,6 +3,9 @@ using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Tests.Layers;
 
+// Not in parallel with the allocation tests: the large geometries here grow the kernel helper threads' scratch buffers,
+// which those tests would count as allocations of their own training batches.
+[Collection(nameof(WorkerPoolSettings))]
 public sealed class Conv2dTests
 {
     // inChannels, outChannels, kernel, stride, padding, batch, height, width
@@ -43,8 +46,14 @@ public sealed class Conv2dTests
     [InlineData(4, 3, 3, 2, 0, 3, 13, 17)]
     [InlineData(1, 2, 5, 1, 0, 9, 28, 28)]   // the course network's first layer
     [InlineData(2, 3, 3, 1, 1, 3, 13, 10)]   // odd filter count, rows of 13 outputs
-    [InlineData(2, 3, 3, 1, 3, 2, 9, 11)]    // padding beyond k−1: ∂J/∂x takes the im2col route
+    [InlineData(2, 3, 3, 1, 3, 2, 9, 11)]    // padding beyond k−1: whole rows and columns of only padding
     [InlineData(3, 5, 3, 1, 0, 2, 12, 40)]   // rows of 38 outputs, wider than one register block
+    [InlineData(1, 6, 5, 1, 2, 3, 28, 28)]   // LeNet-5's first layer: 6 filters (tiles of 3), padding 2
+    [InlineData(6, 16, 5, 1, 0, 3, 14, 14)]  // LeNet-5's second layer: 16 filters (tiles of 4), rows of 10
+    [InlineData(6, 16, 5, 1, 0, 256, 14, 14)] // the same at batch 256: many samples per chunk
+    [InlineData(32, 64, 3, 1, 0, 2, 26, 26)] // a wide 3×3 layer (PyTorch's MNIST example)
+    [InlineData(5, 7, 3, 1, 1, 2, 9, 9)]     // 7 filters: the last tile repeats a row it does not store
+    [InlineData(2, 2, 3, 1, 0, 2, 3, 9)]     // one row of 7 outputs, fewer than a vector: the scalar product
     public void Naive_and_fast_agree_on_output_and_every_gradient(int c, int o, int k, int s, int p, int n, int h, int w)
     {
         var random = new Random(42 + c + o + k + s + p + n + h + w);

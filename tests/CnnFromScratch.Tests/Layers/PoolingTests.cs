@@ -46,12 +46,16 @@ public sealed class PoolingTests
         LayerAssert.Close(MaxPooling.BackwardNaive(x, delta, k, s), MaxPoolingFast.Backward(delta, argmax, k, s, new Tensor(n, c, h, w)), 1e-6, "dInput");
     }
 
-    // Wide rows take the fast kernel's vector path (8 windows at a time) and its scalar tail; values from {0, 1, 2}
-    // make many ties, which both kernels must give to the first maximum in row-major order.
+    // Wide rows take the fast kernel's vector path (8 windows at a time, the last ones sliding back), narrow rows
+    // (fewer than 8 windows) compute 8 windows reading into the next row, and the array's last rows take the scalar path;
+    // values from {0, 1, 2} make many ties, which both kernels must give to the first maximum in row-major order.
     [Theory]
     [InlineData(3, 2, 24, 24)]
     [InlineData(2, 1, 6, 37)]
     [InlineData(1, 3, 17, 16)]
+    [InlineData(3, 6, 28, 28)]   // LeNet-5's first pooling: rows of 14 windows
+    [InlineData(3, 16, 10, 10)]  // LeNet-5's second pooling: rows of 5 windows
+    [InlineData(2, 2, 7, 11)]    // odd sizes with narrow rows
     public void Max_pooling_2x2_fast_kernel_breaks_ties_like_the_naive_one_on_wide_rows(int n, int c, int h, int w)
     {
         var random = new Random(n + c + h + w);

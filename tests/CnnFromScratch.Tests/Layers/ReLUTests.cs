@@ -20,6 +20,23 @@ public sealed class ReLUTests
         LayerAssert.GradientsMatch(new ReLU(), LayerAssert.AwayFromZero(random, 2, 3, 4, 5));
     }
 
+    // LeNet-5's first ReLU at batch 256 (1.2 million values, split across cores in blocks) and an odd length past the last block.
+    [Theory]
+    [InlineData(256, 6, 28, 28)]
+    [InlineData(3, 5, 97, 89)]
+    public void Long_arrays_split_across_cores_give_the_element_wise_result(int n, int c, int h, int w)
+    {
+        var random = new Random(n + c + h + w);
+        Tensor z = Tensor.RandomNormal(random, 1f, n, c, h, w), delta = Tensor.RandomNormal(random, 1f, n, c, h, w);
+        var relu = new ReLU();
+        Tensor a = relu.Forward(z), dz = relu.Backward(delta);
+        for (int i = 0; i < z.Length; i++)
+        {
+            Assert.Equal(Math.Max(z.Data[i], 0f), a.Data[i]);
+            Assert.Equal(z.Data[i] > 0 ? delta.Data[i] : 0f, dz.Data[i]);
+        }
+    }
+
     [Fact]
     public void Rejects_a_tensor_without_a_batch_dimension()
     {

@@ -118,6 +118,23 @@ public sealed class ChartImageTests
     }
 
     [Fact]
+    public void A_digit_grid_reads_the_right_way_up_in_the_static_image()
+    {
+        var ink = new float[28 * 28];
+        for (int r = 14; r < 28; r++) for (int c = 0; c < 28; c++) ink[r * 28 + c] = 1f;   // the bottom half is ink
+        var digits = new LabeledImages(new Tensor(ink, 1, 1, 28, 28), [3], [.. Enumerable.Range(0, 10).Select(d => d.ToString())], "half");
+        var chart = DigitGrid.Plot(digits, count: 1, columns: 1);
+        var plot = Render(chart);
+        using var image = Decode(plot.GetImageBytes(chart.Width, chart.Height, ScottPlot.ImageFormat.Png));
+        var area = plot.RenderManager.LastRender.DataRect;
+        // The tile is rows 6 … 33 of the 34-row picture (captions above); sample its upper and lower quarter.
+        float Row(double pictureRow) => (float)(area.Top + area.Height * pictureRow / 34);
+        SKColor upper = image.GetPixel((int)area.HorizontalCenter, (int)Row(6 + 4)), lower = image.GetPixel((int)area.HorizontalCenter, (int)Row(6 + 24));
+        Assert.True(Near(upper, 255, 255, 255), $"the blank top of the digit is {upper}, not white");
+        Assert.True(Near(lower, 0, 0, 0), $"the inked bottom of the digit is {lower}, not black");
+    }
+
+    [Fact]
     public void Confusion_matrix_counts_are_written_in_their_cells_with_category_axes()
     {
         var confusion = new ConfusionMatrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], ["cat", "dog"]);

@@ -19,7 +19,8 @@ internal static class ChartJson
         int start = js.IndexOf(declaration, StringComparison.Ordinal);
         Assert.True(start >= 0, $"The chart's script declares no '{name}'.");
         start += declaration.Length;
-        int end = js.IndexOf(";", start, StringComparison.Ordinal);
-        return JsonDocument.Parse(js[start..end]).RootElement;
+        // One line per declaration; a string in it may hold a ';' (a data URI: "data:image/png;base64,…").
+        int end = js.IndexOf('\n', start);
+        return JsonDocument.Parse(js[start..(end < 0 ? js.Length : end)].TrimEnd().TrimEnd(';')).RootElement;
     }
 }

@@ -24,8 +24,17 @@ public sealed class DataChartTests
         var captions = ChartJson.Layout(chart).GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()).ToArray();
         Assert.Equal(Sample.Labels.Take(12).Select(l => l.ToString()), captions);
         Assert.Contains("\"reversed\"", chart.GetPlottingJS());
-        // Dark ink on white: 0 (background) maps to white, 1 (stroke) to black.
-        Assert.Contains("[[0.0,\"rgb(255,255,255)\"],[1.0,\"rgb(0,0,0)\"]]", chart.GetPlottingJS().Replace(" ", ""));
+        // One grey picture: 4 × 3 tiles of 29 × 34 pixels (a one-pixel gap, six caption rows); dark ink on white.
+        var trace = ChartJson.FirstTrace(chart);
+        Assert.Equal("image", trace.GetProperty("type").GetString());
+        string source = trace.GetProperty("source").GetString()!;
+        Assert.StartsWith("data:image/png;base64,", source);
+        using var picture = SkiaSharp.SKBitmap.Decode(Convert.FromBase64String(source["data:image/png;base64,".Length..]));
+        Assert.Equal((4 * 29, 3 * 34), (picture.Width, picture.Height));
+        Assert.Equal(255, picture.GetPixel(28, 0).Red);   // the gap and the caption rows are white paper
+        var tile = Sample.Image(0);
+        int darkest = Enumerable.Range(0, 28 * 28).MaxBy(i => tile.Data[i]);
+        Assert.Equal((byte)Math.Round(255 * (1 - tile.Data[darkest])), picture.GetPixel(darkest % 28, 6 + darkest / 28).Red);
     }
 
     [Fact]

@@ -122,6 +122,24 @@ public sealed class GradientChartTests
     }
 
     [Fact]
+    public void GradientNormCurves_can_draw_a_running_mean_of_the_records()
+    {
+        var model = new Sequential([4], new Dense(4, 3, new Random(1)));
+        var recorder = new GradientRecorder(model);
+        var w = model.Parameters[0].Gradient;
+        foreach (var (step, g) in new[] { (1, 1f), (2, 3f), (3, 5f), (4, 1f) })
+        {
+            model.ZeroGradients();
+            w[0, 0] = g;                                   // ‖∂J/∂θ‖ = g
+            recorder.Record(step, 10 * g);
+        }
+        var norms = ChartJson.FirstTrace(GradientNormCurves.Plot(recorder, smoothing: 2)).GetProperty("y");
+        Assert.Equal([1, 2, 4, 3], norms.EnumerateArray().Select(v => v.GetDouble()));   // means of the last two (one at the start)
+        Assert.Contains("at least one record",
+            Assert.Throws<ArgumentOutOfRangeException>(() => GradientNormCurves.Plot(recorder, smoothing: 0)).Message);
+    }
+
+    [Fact]
     public void GradientHistogram_bins_log_magnitudes_per_layer_and_counts_exact_zeros()
     {
         var a = new Tensor(new float[] { 1e-3f, -1e-3f, 1e-1f, 0 }, 4);

@@ -1,0 +1,37 @@
+using CnnFromScratch.Tensors;
+using CnnFromScratch.Fast;
+
+namespace CnnFromScratch.Training;
+
+/// <summary>
+/// Rejects a data set that holds NaN or ±∞ before any work is done on it, naming the first bad sample: a NaN pixel
+/// would otherwise turn the loss into NaN and be blamed on the learning rate, or make every prediction class 0.
+/// </summary>
+internal static class FiniteData
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first sample (row) of <paramref name="data"/> with a non-finite value.</summary>
+    public static void Require(Tensor data, string what, string parameter)
+    {
+        // One vectorised pass: any NaN or ∞ makes the sum non-finite. Only then look for where it is.
+        if (float.IsFinite(Simd.Sum(data.Data)) || data.Length == 0) return;
+        int perSample = data.Length / data.Dim(0);
+        for (int i = 0; i < data.Length; i++)
+        {
+            float v = data.Data[i];
+            if (float.IsFinite(v)) continue;
+            int sample = i / perSample;
+            throw new ArgumentException(
+                $"The {what} hold {v} at sample {sample} (element {i - sample * perSample} of its {perSample}). " +
+                $"Every value must be a finite number: check how sample {sample} was loaded or computed (a division by zero in a " +
+                "normalisation gives NaN), or remove it.", parameter);
+        }
+        // A sum of finite values that overflowed: the data are finite after all.
+    }
+
+    /// <summary>Throws unless <paramref name="data"/> holds at least one sample.</summary>
+    public static void RequireSamples(Tensor data, string what, string parameter)
+    {
+        if (data.Dim(0) == 0)
+            throw new ArgumentException($"The {what} are empty (N = 0): there is nothing to {(what.Contains("target") ? "score" : "run the model on")}.", parameter);
+    }
+}
