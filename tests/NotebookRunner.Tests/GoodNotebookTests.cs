@@ -57,10 +57,10 @@ public sealed class GoodNotebookTests(GoodRunFixture run) : IClassFixture<GoodRu
     public void Progress_names_the_notebook_and_each_cell_k_of_n_with_seconds_then_a_table()
     {
         Assert.Contains("Fixtures/good/display.ipynb (8 cells, 8 to run)", run.Result.Stdout);
-        Assert.Matches(@"cell 3/7  ok +\d+\.\d s", run.Result.Stdout);
+        Assert.Matches(@"cell 3/8  ok +\d+\.\d s", run.Result.Stdout);
         Assert.Contains("cell 3/9  skipped (skip-execution)", run.Result.Stdout);
         Assert.Matches(@"good/tags\.ipynb +default +9 +4 +0 +\d+\.\d", run.Result.Stdout);
-        Assert.Contains("6 notebooks (default): 6 passed, 0 failed", run.Result.Stdout);
+        Assert.Contains("7 notebooks (default): 7 passed, 0 failed", run.Result.Stdout);
         Assert.Contains("1 notebook (default): 1 passed, 0 failed", run.SolutionsResult.Stdout);
         Assert.Contains("1 notebook (solutions): 1 passed, 0 failed", run.SolutionsResult.Stdout);
     }

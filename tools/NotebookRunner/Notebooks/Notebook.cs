@@ -17,6 +17,8 @@ internal sealed class Notebook
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private static readonly JsonSerializerOptions ClipOptions = new() { Encoder = WriteOptions.Encoder };
+
     private Notebook(string path, JsonObject root, IReadOnlyList<NotebookCell> cells)
     {
         Path = path;
@@ -38,13 +40,21 @@ internal sealed class Notebook
     /// kernel, as a notebook made in JupyterLab carries it); null when neither says.
     /// </summary>
     public string? DefaultKernel =>
-        AsString(Root["metadata"]?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"])
-        ?? AsString(Root["metadata"]?["kernelspec"]?["name"]) switch
+        AsString(Field(Root, "metadata", "polyglot_notebook", "kernelInfo", "defaultKernelName"))
+        ?? AsString(Field(Root, "metadata", "kernelspec", "name")) switch
         {
             null => null,
             var name when name.StartsWith(".net-", StringComparison.Ordinal) => name[".net-".Length..],
             var name => name,
         };
+
+    /// <summary>The value at a path of object keys, or null when a step is missing or is not an object.</summary>
+    public static JsonNode? Field(JsonNode? node, params string[] path)
+    {
+        foreach (var key in path)
+            node = node is JsonObject obj ? obj[key] : null;
+        return node;
+    }
 
     /// <summary>A JSON string's value, or null for anything else (absent, a number, an object…).</summary>
     public static string? AsString(JsonNode? node) =>
@@ -91,8 +101,8 @@ internal sealed class Notebook
         if (root["cells"] is not JsonArray cellArray)
             throw new NotebookFormatException(path, "has no \"cells\" array.");
 
-        if (root["metadata"] is { } metadata && metadata is not JsonObject)
-            throw new NotebookFormatException(path, $"has \"metadata\": {Clip(metadata)}; it must be an object. Fix it in a text editor.");
+        if (MetadataProblem(root) is { } metadataProblem)
+            throw new NotebookFormatException(path, $"{metadataProblem}. Fix it in a text editor.");
         var cells = new List<NotebookCell>();
         for (int i = 0; i < cellArray.Count; i++)
         {
@@ -104,6 +114,24 @@ internal sealed class Notebook
         }
 
         return new Notebook(System.IO.Path.GetFullPath(path), root, cells);
+    }
+
+    /// <summary>What is wrong with the notebook metadata the runner reads to find the kernel (null when nothing is).</summary>
+    private static string? MetadataProblem(JsonObject root)
+    {
+        var metadata = root["metadata"];
+        if (metadata is null) return null;
+        if (metadata is not JsonObject)
+            return $"has \"metadata\": {Clip(metadata)}; it must be an object";
+        string[][] objects = [["polyglot_notebook"], ["polyglot_notebook", "kernelInfo"], ["kernelspec"]];
+        foreach (var path in objects)
+            if (Field(metadata, path) is { } value && value is not JsonObject)
+                return $"has \"metadata.{string.Join('.', path)}\": {Clip(value)}; it must be an object";
+        string[][] strings = [["polyglot_notebook", "kernelInfo", "defaultKernelName"], ["kernelspec", "name"]];
+        foreach (var path in strings)
+            if (Field(metadata, path) is { } value && AsString(value) is null)
+                return $"has \"metadata.{string.Join('.', path)}\": {Clip(value)}; it must be a string";
+        return null;
     }
 
     /// <summary>What is wrong with a cell's fields that the runner reads (null when nothing is).</summary>
@@ -133,7 +161,7 @@ internal sealed class Notebook
 
     private static string Clip(JsonNode node)
     {
-        var json = node.ToJsonString();
+        var json = node.ToJsonString(ClipOptions);
         return json.Length <= 40 ? json : json[..40] + "…";
     }
 

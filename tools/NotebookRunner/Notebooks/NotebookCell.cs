@@ -20,7 +20,7 @@ internal sealed partial class NotebookCell(int number, JsonObject json)
     }
 
     public IReadOnlyList<string> Tags =>
-        Json["metadata"]?["tags"] is JsonArray tags
+        Notebook.Field(Json, "metadata", "tags") is JsonArray tags
             ? tags.Select(t => Notebook.AsString(t) ?? "").ToList()
             : [];
 
@@ -34,8 +34,8 @@ internal sealed partial class NotebookCell(int number, JsonObject json)
     {
         var magic = KernelMagic().Match(Source);
         if (magic.Success) return magic.Groups["name"].Value;
-        return Notebook.AsString(Json["metadata"]?["polyglot_notebook"]?["kernelName"])
-            ?? Notebook.AsString(Json["metadata"]?["dotnet_interactive"]?["language"])
+        return Notebook.AsString(Notebook.Field(Json, "metadata", "polyglot_notebook", "kernelName"))
+            ?? Notebook.AsString(Notebook.Field(Json, "metadata", "dotnet_interactive", "language"))
             ?? notebookDefault;
     }
 
