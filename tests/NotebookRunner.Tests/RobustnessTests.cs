@@ -48,9 +48,88 @@ public sealed class RobustnessTests
         using var held = new FileStream(Path.Combine(output, ".notebook-runner.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         var result = RunnerProcess.Run(RunnerProcess.RepositoryRoot, Path.Combine(RunnerProcess.Fixtures, "bad", "invalid-json.ipynb"), "--out", output);
         Assert.True(result.ExitCode == 2, result.Log);
-        Assert.Contains("another run", result.Stderr);
+        Assert.Contains("another run is writing to", result.Stderr);
         Assert.Contains("give this run its own --out folder", result.Stderr);
         Assert.False(File.Exists(Path.Combine(output, "summary.json")));
+    }
+
+    [Fact]
+    public async Task Two_runs_started_together_into_one_output_folder_do_not_both_write_it()
+    {
+        var output = RunnerProcess.NewOutputFolder("concurrent");
+        var notebook = Path.Combine(RunnerProcess.Fixtures, "good", "jupyter-kernelspec.ipynb");
+        var runs = Enumerable.Range(0, 2)
+            .Select(_ => Task.Run(() => RunnerProcess.Run(RunnerProcess.RepositoryRoot, notebook, "--out", output)))
+            .ToArray();
+        var results = (await Task.WhenAll(runs)).OrderBy(r => r.ExitCode).ToList();
+
+        // One run holds the folder for the seconds its kernel runs; the other is refused, and says why.
+        Assert.True(results[0].ExitCode == 0, results[0].Log);
+        Assert.True(results[1].ExitCode == 2, results[1].Log);
+        Assert.Contains("another run is writing to", results[1].Stderr);
+        var run = new ExecutedRun(output);
+        Assert.True(run.Summary["passed"]!.GetValue<bool>());
+        NbformatValidator.AssertValid([Path.Combine(output, "jupyter-kernelspec.ipynb")]);
+    }
+
+    [Fact]
+    public void Saved_notebooks_and_the_summary_replace_the_old_files_instead_of_overwriting_them_in_place()
+    {
+        // A reader that has the old file open (a viewer polling it) keeps reading the old file whole: a second name
+        // for the old file still shows the old text after the run, which writing in place would have changed.
+        var output = RunnerProcess.NewOutputFolder("atomic");
+        var links = new List<(string File, string Link)>();
+        foreach (var name in new[] { "python.ipynb", "summary.json" })
+        {
+            var file = Path.Combine(output, name);
+            File.WriteAllText(file, "old");
+            var link = file + ".old";
+            Assert.True(ChildProcess.Run("ln", [file, link], output).ExitCode == 0, "could not make a hard link");
+            links.Add((file, link));
+        }
+
+        var result = RunnerProcess.Run(RunnerProcess.RepositoryRoot, Path.Combine(RunnerProcess.Fixtures, "bad", "python.ipynb"), "--out", output);
+
+        Assert.True(result.ExitCode == 1, result.Log);
+        foreach (var (file, link) in links)
+        {
+            Assert.Equal("old", File.ReadAllText(link));
+            Assert.NotNull(JsonNode.Parse(File.ReadAllText(file)));
+        }
+        Assert.Empty(Directory.GetFiles(output, "*.tmp"));
+    }
+
+    [Fact]
+    public void Notebooks_with_a_number_for_a_source_or_a_tag_or_nbformat_4_0_fail_alone_and_the_rest_of_the_run_goes_on()
+    {
+        var folder = RunnerProcess.NewOutputFolder("wrong-types");
+        var good = File.ReadAllText(Path.Combine(RunnerProcess.Fixtures, "good", "jupyter-kernelspec.ipynb"));
+        File.Copy(Path.Combine(RunnerProcess.Fixtures, "good", "jupyter-kernelspec.ipynb"), Path.Combine(folder, "d-good.ipynb"));
+        var root = JsonNode.Parse(good)!;
+        Write("a-source-number.ipynb", n => n["cells"]![0]!["source"] = 42);
+        Write("b-tag-number.ipynb", n => n["cells"]![0]!["metadata"]!["tags"] = new JsonArray(7));
+        Write("c-nbformat-4-0.ipynb", n => n["nbformat"] = JsonNode.Parse("4.0"));
+
+        var output = RunnerProcess.NewOutputFolder("wrong-types-out");
+        var result = RunnerProcess.Run(RunnerProcess.RepositoryRoot, folder, "--out", output);
+
+        Assert.True(result.ExitCode == 1, result.Log);
+        AssertNoStackTrace(result);
+        var run = new ExecutedRun(output);
+        Assert.Contains("cell 1 has \"source\": 42; it must be a string or a list of strings", Message("a-source-number.ipynb"));
+        Assert.Contains("cell 1 has \"metadata.tags\": [7]; it must be a list of strings", Message("b-tag-number.ipynb"));
+        Assert.Contains("has \"nbformat\": 4.0; it must be the whole number 4", Message("c-nbformat-4-0.ipynb"));
+        Assert.True(run.SummaryOf("d-good.ipynb")["passed"]!.GetValue<bool>(), result.Log);
+        Assert.Contains("4 notebooks (default): 1 passed, 3 failed", result.Stdout);
+
+        void Write(string name, Action<JsonNode> mutate)
+        {
+            var copy = root.DeepClone();
+            mutate(copy);
+            File.WriteAllText(Path.Combine(folder, name), copy.ToJsonString());
+        }
+
+        string Message(string name) => run.SummaryOf(name)["failures"]!.AsArray().Single()!["message"]!.GetValue<string>();
     }
 
     /// <summary>

@@ -13,24 +13,26 @@ internal sealed class OutputLock : IDisposable
 
     private OutputLock(FileStream file) => _file = file;
 
-    /// <summary>Takes the folder's lock, or throws <see cref="UsageException"/> naming the run that holds it.</summary>
+    /// <summary>Takes the folder's lock, or throws <see cref="UsageException"/> when another run holds it.</summary>
     public static OutputLock Take(string outputDirectory)
     {
-        Directory.CreateDirectory(outputDirectory);
-        var path = Path.Combine(outputDirectory, FileName);
         try
         {
-            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            file.SetLength(0);
-            using (var writer = new StreamWriter(file, leaveOpen: true)) writer.Write($"process {Environment.ProcessId}\n");
-            return new OutputLock(file);
+            Directory.CreateDirectory(outputDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--out {outputDirectory} cannot be created: {e.Message} Name a folder you can write to.");
+        }
+        try
+        {
+            // FileShare.None is an exclusive lock on the file (flock on Linux and macOS), held while the file is open.
+            return new OutputLock(new FileStream(Path.Combine(outputDirectory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException)
         {
-            string holder;
-            try { holder = File.ReadAllText(path).Trim(); } catch (IOException) { holder = "another process"; }
             throw new UsageException(
-                $"another run ({holder}) is writing to {outputDirectory}; wait for it to finish, or give this run its own --out folder.");
+                $"another run is writing to {outputDirectory}; wait for it to finish, or give this run its own --out folder.");
         }
     }
 
