@@ -36,9 +36,9 @@ public sealed class BadNotebookTests(BadRunFixture run) : IClassFixture<BadRunFi
     public void Every_notebook_is_run_after_others_fail_and_the_exit_code_is_one()
     {
         Assert.True(run.Result.ExitCode == 1, run.Result.Log);
-        Assert.Equal(9, Default.Summary["notebooks"]!.AsArray().Count);
+        Assert.Equal(10, Default.Summary["notebooks"]!.AsArray().Count);
         Assert.False(Default.Summary["passed"]!.GetValue<bool>());
-        Assert.Contains("9 notebooks (default): 1 passed, 8 failed", run.Result.Stdout);   // mismatch.ipynb is fine without --solutions
+        Assert.Contains("10 notebooks (default): 1 passed, 9 failed", run.Result.Stdout);   // mismatch.ipynb is fine without --solutions
     }
 
     [Fact]
@@ -127,6 +127,17 @@ public sealed class BadNotebookTests(BadRunFixture run) : IClassFixture<BadRunFi
         Assert.Contains("about to be killed\n", StreamText(Default.Cell("killed.ipynb", 2)));   // streamed before the kill
         Assert.Equal("WorkerCrashed", Outputs(Default.Cell("killed.ipynb", 2)).Last()["ename"]!.GetValue<string>());
         Assert.Null(Default.Cell("killed.ipynb", 3)["execution_count"]);
+    }
+
+    [Fact]
+    public void A_kernel_that_crashes_is_reported_with_the_runtimes_reason_without_its_stack_trace()
+    {
+        var (cell, _, _, message) = Failure(Default.SummaryOf("crash.ipynb"));
+        Assert.Equal(2, cell);
+        Assert.Matches(@"^the kernel process exited with code \d+ while running cell 2: Unhandled exception\. System\.InvalidOperationException: thrown on a thread the cell started$", message);
+        Assert.Equal("before the crash\n", StreamText(Default.Cell("crash.ipynb", 1)));
+        Assert.Equal("WorkerCrashed", Outputs(Default.Cell("crash.ipynb", 2)).Last()["ename"]!.GetValue<string>());
+        Assert.Null(Default.Cell("crash.ipynb", 3)["execution_count"]);
     }
 
     [Fact]

@@ -202,14 +202,21 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
         return (executed, failures);
     }
 
-    /// <summary>What a worker that died says: exit 137 is the kill signal, usually the system running out of memory.</summary>
+    /// <summary>
+    /// What a worker that died says: exit 137 is the kill signal, usually the system running out of memory; otherwise
+    /// the runtime's own reason (an exception thrown on a thread of the cell's, a stack overflow), without its stack trace.
+    /// </summary>
     private static string Crashed(int exitCode, int? cell, string stderr)
     {
         var during = cell is int r ? $" while running cell {r}" : "";
         if (exitCode == 137)
             return $"the kernel process was killed{during} (exit code 137, SIGKILL): most likely the system ran out of memory. " +
                    "Make the cell use less memory (smaller batches or data), or close other programs, and run again.";
-        return $"the kernel process exited with code {exitCode}{during}" + (stderr.Length > 0 ? $": {stderr}" : ".");
+        var lines = stderr.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var reason = lines.FirstOrDefault(l => l.StartsWith("Unhandled exception.", StringComparison.Ordinal) || l.StartsWith("Stack overflow.", StringComparison.Ordinal))
+                     ?? lines.LastOrDefault(l => !l.StartsWith("at ", StringComparison.Ordinal));
+        if (reason is { Length: > 300 }) reason = reason[..300] + "…";
+        return $"the kernel process exited with code {exitCode}{during}" + (reason is null ? "." : $": {reason}");
     }
 
     /// <summary>
