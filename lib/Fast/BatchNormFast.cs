@@ -5,23 +5,19 @@ using CnnFromScratch.Layers;
 namespace CnnFromScratch.Fast;
 
 /// <summary>
-/// The same four operations as <see cref="BatchNormNaive"/>, for all channels at once. Feature maps (S = H·W ≥ 2): each
+/// The same four operations as <see cref="BatchNormNaive"/>, for all channels at once. Feature maps (S = H·W ≥ 8): each
 /// plane (one channel of one sample, S contiguous values) is one item of a pass split across the cores, vectorised with
-/// <see cref="Vector{T}"/>; a plane's sums are kept per plane and added per channel in sample order afterwards, so the
-/// result has the same bits for any thread count. Dense features (S = 1): one sweep over the rows in memory order
-/// (the naive loops stride across the rows, one channel at a time).
+/// <see cref="Vector{T}"/>; a plane's sums (in float) are kept per plane and added per channel in sample order (in double)
+/// afterwards, so the result has the same bits for any thread count, and the same bits as the serial kernels before them
+/// (the chapters' printed numbers do not move). Dense features (S = 1): the naive arithmetic, one sweep over the rows in
+/// memory order (the naive loops stride across the rows, one channel at a time). Planes of 2–7 values use the naive loops.
 /// </summary>
-/// <remarks>
-/// The variance of a channel is combined from its planes' means and squared deviations (Chan et al.:
-/// M2 = Σ_p [M2_p + S (μ_p − μ)²]), so the statistics need one sweep over memory instead of two; each plane fits in L1,
-/// where its second look is cheap.
-/// </remarks>
 internal sealed class BatchNormFast : ChunkedPass
 {
     private const int ParallelLength = 1 << 15;   // below this many values a pass runs on the caller
     [ThreadStatic] private static BatchNormFast? t_pass;
 
-    private enum Step { Statistics, Normalize, Sums, InputGradient }
+    private enum Step { Sum, SquaredDeviations, Normalize, Sums, InputGradient }
 
     private Step _step;
     private int _c, _s;
@@ -30,37 +26,46 @@ internal sealed class BatchNormFast : ChunkedPass
     private float[] _gamma = [], _beta = [];
     private double[] _planeA = [], _planeB = [];                    // per plane: Σ and Σ of squares or products
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Statistics(float[] x, int n, int c, int s, double[] mean, double[] variance)
     {
         if (s == 1) { DenseStatistics(x, n, c, mean, variance); return; }
-        var p = Prepare(Step.Statistics, n, c, s);
+        if (s < Vector<float>.Count) { BatchNormNaive.Statistics(x, n, c, s, mean, variance); return; }
+        var p = Prepare(Step.Sum, n, c, s);
         p._x = x;
         p.Go(n, c, s);
         for (int ch = 0; ch < c; ch++)
         {
-            double sum = 0, m2 = 0;
+            double sum = 0;
             for (int i = 0; i < n; i++) sum += p._planeA[i * c + ch];
-            mean[ch] = sum / ((double)n * s);
-            for (int i = 0; i < n; i++)
-            {
-                double d = p._planeA[i * c + ch] / s - mean[ch];   // μ_p − μ
-                m2 += p._planeB[i * c + ch] + s * d * d;
-            }
-            variance[ch] = m2 / ((double)n * s);
+            mean[ch] = sum / (n * s);
+        }
+        p = Prepare(Step.SquaredDeviations, n, c, s);
+        (p._x, p._u) = (x, mean);
+        p.Go(n, c, s);
+        for (int ch = 0; ch < c; ch++)
+        {
+            double squares = 0;
+            for (int i = 0; i < n; i++) squares += p._planeA[i * c + ch];
+            variance[ch] = squares / (n * s);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Normalize(float[] x, float[] xHat, float[] y, int n, int c, int s, double[] mean, double[] invStd, float[] gamma, float[] beta)
     {
         if (s == 1) { DenseNormalize(x, xHat, y, n, c, mean, invStd, gamma, beta); return; }
+        if (s < Vector<float>.Count) { BatchNormNaive.Normalize(x, xHat, y, n, c, s, mean, invStd, gamma, beta); return; }
         var p = Prepare(Step.Normalize, n, c, s);
         (p._x, p._h, p._out, p._u, p._v, p._gamma, p._beta) = (x, xHat, y, mean, invStd, gamma, beta);
         p.Go(n, c, s);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sums(float[] delta, float[] xHat, int n, int c, int s, double[] sumDelta, double[] sumDeltaXHat)
     {
         if (s == 1) { DenseSums(delta, xHat, n, c, sumDelta, sumDeltaXHat); return; }
+        if (s < Vector<float>.Count) { BatchNormNaive.Sums(delta, xHat, n, c, s, sumDelta, sumDeltaXHat); return; }
         var p = Prepare(Step.Sums, n, c, s);
         (p._x, p._h) = (delta, xHat);
         p.Go(n, c, s);
@@ -72,9 +77,11 @@ internal sealed class BatchNormFast : ChunkedPass
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InputGradient(float[] delta, float[] xHat, float[] dx, int n, int c, int s, double[] a, double[] b, double[] e)
     {
         if (s == 1) { DenseInputGradient(delta, xHat, dx, n, c, a, b, e); return; }
+        if (s < Vector<float>.Count) { BatchNormNaive.InputGradient(delta, xHat, dx, n, c, s, a, b, e); return; }
         var p = Prepare(Step.InputGradient, n, c, s);
         (p._x, p._h, p._out, p._u, p._v, p._w) = (delta, xHat, dx, a, b, e);
         p.Go(n, c, s);
@@ -104,10 +111,11 @@ internal sealed class BatchNormFast : ChunkedPass
             ReadOnlySpan<float> x = _x.AsSpan(from, s);
             switch (_step)
             {
-                case Step.Statistics:
-                    float sum = Simd.Sum(x), mu = sum / s;
-                    _planeA[plane] = sum;
-                    _planeB[plane] = SquaredDeviations(x, mu);
+                case Step.Sum:
+                    _planeA[plane] = Simd.Sum(x);                                  // Σ x
+                    break;
+                case Step.SquaredDeviations:
+                    _planeA[plane] = SquaredDeviations(x, (float)_u[ch]);          // Σ (x − μ)²
                     break;
                 case Step.Normalize:
                 {
@@ -142,6 +150,7 @@ internal sealed class BatchNormFast : ChunkedPass
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SquaredDeviations(ReadOnlySpan<float> x, float mean)
     {
         Vector<float> vMean = new(mean), acc = Vector<float>.Zero;
@@ -157,6 +166,7 @@ internal sealed class BatchNormFast : ChunkedPass
     }
 
     // Dense features N×C: the naive arithmetic (in double), row by row in memory order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseStatistics(float[] x, int n, int c, double[] mean, double[] variance)
     {
         Array.Clear(mean, 0, c);
@@ -167,6 +177,7 @@ internal sealed class BatchNormFast : ChunkedPass
         for (int ch = 0; ch < c; ch++) variance[ch] /= n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseSums(float[] delta, float[] xHat, int n, int c, double[] sumDelta, double[] sumDeltaXHat)
     {
         Array.Clear(sumDelta, 0, c);
@@ -175,6 +186,7 @@ internal sealed class BatchNormFast : ChunkedPass
             for (int ch = 0; ch < c; ch++) { float d = delta[i * c + ch]; sumDelta[ch] += d; sumDeltaXHat[ch] += d * xHat[i * c + ch]; }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseNormalize(float[] x, float[] xHat, float[] y, int n, int c, double[] mean, double[] invStd, float[] gamma, float[] beta)
     {
         for (int i = 0, j = 0; i < n; i++)
@@ -185,6 +197,7 @@ internal sealed class BatchNormFast : ChunkedPass
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseInputGradient(float[] delta, float[] xHat, float[] dx, int n, int c, double[] a, double[] b, double[] e)
     {
         for (int i = 0, j = 0; i < n; i++)
