@@ -127,7 +127,7 @@ internal static class ConvolutionFast
         // allocates (a helper's first chunk of a kernel would otherwise count against the zero-allocation rule).
         private sealed class Scratch
         {
-            public float[] Padded = [], Wide = [], WideDelta = [], DPadded = [], Columns = [], DColumns = [], DeltaT = [], WeightsT = [];
+            public float[] Padded = [], Wide = [], WideDelta = [], DPadded = [], Columns = [], DColumns = [];
             public int[] Offsets = [];
 
             public void Fit(in ConvGeometry g, bool backward)
@@ -142,12 +142,6 @@ internal static class ConvolutionFast
                     {
                         Grow(ref WideDelta, g.OutChannels * ((g.OutHeight * pw + slack - 1) / slack * slack));
                         Grow(ref DPadded, g.InChannels * ph * pw + slack);
-                        if (FilterLanes(g))
-                        {
-                            int o8 = FilterLanesWeightGradient.PaddedFilters(g.OutChannels);
-                            Grow(ref DeltaT, g.OutPixels * o8);
-                            Grow(ref WeightsT, g.PatchSize * o8);
-                        }
                     }
                     return;
                 }
@@ -236,21 +230,11 @@ internal static class ConvolutionFast
             }
         }
 
-        // ∂J/∂W with the filters in the vector lanes for whole pairs of vectors (16, 32, … filters) on small outputs, where the
-        // transposed δ stays in L1 (LeNet-5's second layer: 16 filters, 10×10: 776 against 1,024 µs for its whole backward pass,
-        // batch 32, one thread). Measured slower for 6 filters (one vector, 2 lanes idle; 12 broadcasts per load of δ) and for
-        // 26×26 outputs of 32 filters (δᵀ no longer in L1), so those keep the dot products.
-        private static bool FilterLanes(in ConvGeometry g) =>
-            g.Stride == 1 && g.OutChannels % 16 == 0 && g.OutPixels * g.OutChannels <= 4096;
-
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void BackwardSamples(int start, int end, Span<float> dW, Span<float> db, Scratch scratch)
         {
             ConvGeometry g = _g;
             int inSize = g.InChannels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
-            bool lanes = FilterLanes(g);
-            Span<float> wT = lanes ? scratch.WeightsT.AsSpan(0, g.PatchSize * FilterLanesWeightGradient.PaddedFilters(g.OutChannels)) : [];
-            wT.Clear();
             for (int n = start; n < end; n++)
             {
                 ReadOnlySpan<float> delta = _dOutput.AsSpan(n * outSize, outSize);
@@ -258,14 +242,13 @@ internal static class ConvolutionFast
                 Span<float> dx = _inputGradient ? _dInput.AsSpan(n * inSize, inSize) : [];
                 // ∂J/∂b += Σ δ
                 for (int o = 0; o < g.OutChannels; o++) db[o] += Simd.Sum(delta.Slice(o * g.OutPixels, g.OutPixels));
-                if (_direct) BackwardDirect(g, x, delta, dx, lanes ? wT : dW, lanes, scratch);
+                if (_direct) BackwardDirect(g, x, delta, dx, dW, scratch);
                 else BackwardIm2Col(g, x, delta, dx, dW, scratch);
             }
-            if (lanes) FilterLanesWeightGradient.AddTransposed(wT, g.OutChannels, g.PatchSize, dW);   // once per chunk
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void BackwardDirect(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW, bool lanes, Scratch scratch)
+        private void BackwardDirect(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dx, Span<float> dW, Scratch scratch)
         {
             int p = g.Padding, k = g.Kernel, ph = g.Height + 2 * p, pw = g.Width + 2 * p;
             if (p > 0)
@@ -274,9 +257,8 @@ internal static class ConvolutionFast
                 PadInto(x, g.InChannels, g.Height, g.Width, p, padded);
                 x = padded;
             }
-            // ∂J/∂W += x̃ ⋆ δ (with the filters in the lanes: into Wᵀ, dW here)
-            if (lanes) FilterLanesWeightGradient.Add(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, scratch.DeltaT, scratch.Offsets);
-            else DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, scratch.WideDelta, scratch.Offsets);
+            // ∂J/∂W += x̃ ⊛ δ
+            DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, scratch.WideDelta, scratch.Offsets);
             if (!_inputGradient) return;
             // ∂J/∂x̃: each δ goes back onto the k×k pixels its window read, weighted by W; then the padding is cropped off.
             Span<float> dPadded = scratch.DPadded;
