@@ -30,7 +30,8 @@ internal readonly record struct PoolGeometry(int Batch, int Channels, int Height
     {
         if (t is null) return new Tensor(Batch, Channels, h, w);
         if (t.Rank != 4 || t.Dim(0) != Batch || t.Dim(1) != Channels || t.Dim(2) != h || t.Dim(3) != w)
-            throw new ArgumentException($"{name} must have shape {Batch}×{Channels}×{h}×{w}; got {TensorShape.Format(t.Shape)}.", name);
+            throw new ArgumentException(
+                $"{name} must have shape {Batch}×{Channels}×{h}×{w}; got {TensorShape.Format(t.Shape)}. {ConvGeometry.ShapeHint(name)}", name);
         return t;
     }
 }
