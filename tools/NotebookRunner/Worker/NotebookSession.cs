@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Html;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -168,7 +169,10 @@ internal sealed class NotebookSession
         }
         var added = assemblies.Where(_packageAssemblies.Add).ToList();
         _options = _options.AddReferences(added.Select(p => MetadataReference.CreateFromFile(p)));
-        outputs.Write("stdout", $"Installed packages: {string.Join(", ", packages.Select(p => p.Package))}\n");
+        // As the kernel shows it: a display, not printed text.
+        var items = string.Concat(packages.Select(p => p.Package).OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(p => $"<li><span>{System.Net.WebUtility.HtmlEncode(p.Name)}, {System.Net.WebUtility.HtmlEncode(p.Version ?? "")}</span></li>"));
+        outputs.AddDisplay(new JsonObject { [MimeBundle.Html] = $"<div><strong>Installed Packages</strong><ul>{items}</ul></div>" });
         return null;
     }
 
