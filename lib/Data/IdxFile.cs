@@ -21,6 +21,8 @@ public static class IdxFile
     public static IdxArray Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+            throw new FileNotFoundException($"{path} is a folder, not an IDX file; name one of the files in it.", path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: no such file.", path);
         using var file = File.OpenRead(path);

@@ -48,6 +48,10 @@ public sealed class VerifiedDownloader
     public string Get(DatasetFile file, string howToFix = "")
     {
         ArgumentNullException.ThrowIfNull(file);
+        if (File.Exists(CacheFolder))
+            throw new IOException($"The dataset cache folder {CacheFolder} is a file, not a folder. Move that file away, " +
+                                  "or give another cache folder (DownloadOptions.CacheFolder).");
+        RemoveAbandonedDownloads(file);
         var attempts = new List<string>();
 
         if (LocalFolder is not null)
@@ -88,6 +92,28 @@ public sealed class VerifiedDownloader
         }
         if (Mirrors.Count == 0) attempts.Add("no mirrors configured");
         throw new DatasetUnavailableException(file.FileName, attempts, howToFix);
+    }
+
+    /// <summary>
+    /// A download that was killed (the process ended mid-file) leaves its <c>.tmp-</c> file behind. One untouched for
+    /// longer than a transfer may take belongs to no running download, so it goes.
+    /// </summary>
+    private void RemoveAbandonedDownloads(DatasetFile file)
+    {
+        if (!Directory.Exists(CacheFolder)) return;
+        foreach (string temp in Directory.GetFiles(CacheFolder, $"{file.FileName}.tmp-*"))
+        {
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(temp) <= Timeout) continue;
+            try
+            {
+                File.Delete(temp);
+                _log($"Removed {temp}, left by an interrupted download.");
+            }
+            catch (IOException)
+            {
+                // Another process has it open after all; it is its to clean up.
+            }
+        }
     }
 
     private string? TryDownload(Uri url, DatasetFile file, string target)

@@ -24,14 +24,14 @@ public static partial class ConvBackpropExercises
                 var (expectedDw, expectedDa) = ReferenceConvBackward(a, w, delta);
 
                 Tensor? dw = dWeights(a.Clone(), delta.Clone());
-                string dwHint = dw is not null && dw.SameShape(expectedDw) && Close(dw, Rotate180(expectedDw))
+                string dwHint = dw is not null && dw.SameShape(expectedDw) && ExerciseCheck.Agree(dw, Convolution.Rotate180(expectedDw))
                     ? "your ∂J/∂W is the right answer rotated by 180°: you slid δ's indices over the input the wrong way round " +
                       "(input and δ swapped). Use ∂J/∂W[p,q] = Σᵢⱼ δ[i,j]·a[i+p, j+q]: W[p,q] met a[i+p, j+q] when it made z[i,j]."
                     : "∂J/∂W[p,q] = Σᵢⱼ δ[i,j]·a[i+p, j+q], summed over every position (i,j) of δ; the result has the kernel's shape k×k with k = H − Hδ + 1.";
                 c.Close($"∂J/∂W ({name})", expectedDw, dw, hint: dwHint);
 
                 Tensor? da = dInput(delta.Clone(), w.Clone());
-                string daHint = da is not null && da.SameShape(expectedDa) && Close(da, FullCorrelate(delta, w))
+                string daHint = da is not null && da.SameShape(expectedDa) && ExerciseCheck.Agree(da, FullCorrelate(delta, w))
                     ? "you forgot to rotate the kernel by 180°: sliding the padded δ over W itself pairs each δ with the wrong weight. " +
                       "Use ∂J/∂a = pad(δ, k − 1) ⊛ rot180(W)."
                     : "∂J/∂a[i,j] = Σ_pq δ[i−p, j−q]·W[p,q] over the (p,q) whose δ index is inside δ; equivalently pad δ with k − 1 zeros " +
@@ -53,7 +53,7 @@ public static partial class ConvBackpropExercises
             {
                 Tensor expected = ReferenceMaxPoolBackward(x, delta, window);
                 Tensor? actual = maxPoolBackward(x.Clone(), delta.Clone(), window);
-                string hint = actual is not null && actual.SameShape(expected) && Close(actual, SpreadEvenly(delta, x.Shape, window))
+                string hint = actual is not null && actual.SameShape(expected) && ExerciseCheck.Agree(actual, SpreadEvenly(delta, x.Shape, window))
                     ? "you spread each gradient evenly over its window: that is average pooling's backward. In max pooling only the " +
                       "window's maximum reached the output, so it alone receives δ; the other inputs get 0."
                     : tie
@@ -150,8 +150,4 @@ public static partial class ConvBackpropExercises
                                 result[n, ch, i * window + p, j * window + q] += delta[n, ch, i, j] * share;
         return result;
     }
-
-    private static Tensor Rotate180(Tensor m) => Convolution.Rotate180(m.Reshape(1, 1, m.Dim(0), m.Dim(1))).Reshape(m.Dim(0), m.Dim(1));
-
-    private static bool Close(Tensor a, Tensor b) => a.SameShape(b) && a.MaxAbsDifference(b) <= 1e-4f * MathF.Max(1f, b.Data.Max(MathF.Abs));
 }

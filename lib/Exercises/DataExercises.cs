@@ -132,36 +132,34 @@ public static class DataExercises
             return "average over the images of one class and keep the pixel axes: the result is K×H×W, one H×W image per class " +
                    "(not one number per class, nor one mean per image).";
         }
-        if (Matches(actual, expected, k => counts[k]))
+        if (ExerciseCheck.Agree(actual, PerClass(expected, k => counts[k])))
             return "these are the sums of each class's images: divide each class's sum by the number of images in that class.";
-        if (Matches(actual, expected, k => counts[k] / (double)total))
+        if (ExerciseCheck.Agree(actual, PerClass(expected, k => counts[k] / (double)total)))
             return "divide by the number of images in each class (count_k), not by the total number of images N.";
-        if (Matches(actual, expected, k => counts[k] / (double)Math.Max(1, total / classes)))
+        if (ExerciseCheck.Agree(actual, PerClass(expected, k => counts[k] / (double)Math.Max(1, total / classes))))
             return "divide by each class's own count: classes have different sizes, so N / K is not the count of every class.";
-        if (h == w && Transposed(actual, expected))
+        if (h == w && ExerciseCheck.Agree(actual, Transposed(expected)))
             return "rows and columns are swapped: mean[k, h, w] averages pixel [h, w] (row h, column w), not [w, h].";
         return "for each image n, add its pixels into mean[labels[n]]; then divide each class's image by that class's count.";
     }
 
-    /// <summary>Whether actual ≈ expected scaled by factor(k) for every class k (a wrong divisor).</summary>
-    private static bool Matches(Tensor actual, Tensor expected, Func<int, double> factor)
+    /// <summary>expected with class k's image multiplied by factor(k): the answer with a wrong divisor.</summary>
+    private static Tensor PerClass(Tensor expected, Func<int, double> factor)
     {
+        Tensor scaled = expected.Clone();
         int size = expected.Length / expected.Dim(0);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double want = expected.Data[i] * factor(i / size);
-            if (Math.Abs(actual.Data[i] - want) > 1e-3 * Math.Max(1.0, Math.Abs(want))) return false;
-        }
-        return true;
+        for (int i = 0; i < scaled.Length; i++) scaled.Data[i] = (float)(scaled.Data[i] * factor(i / size));
+        return scaled;
     }
 
-    private static bool Transposed(Tensor actual, Tensor expected)
+    /// <summary>Each class's image with rows and columns swapped: t[k, i, j] = expected[k, j, i].</summary>
+    private static Tensor Transposed(Tensor expected)
     {
-        int classes = expected.Dim(0), n = expected.Dim(1);
+        int classes = expected.Dim(0), h = expected.Dim(1), w = expected.Dim(2);
+        var t = new Tensor(classes, w, h);
         for (int k = 0; k < classes; k++)
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < n; j++)
-                    if (Math.Abs(actual[k, i, j] - expected[k, j, i]) > 1e-4f * Math.Max(1f, Math.Abs(expected[k, j, i]))) return false;
-        return true;
+            for (int i = 0; i < w; i++)
+                for (int j = 0; j < h; j++) t[k, i, j] = expected[k, j, i];
+        return t;
     }
 }

@@ -80,20 +80,16 @@ public static class FcBackpropExercises
     {
         int n = z.Dim(0), k = z.Dim(1);
         if (!actual.SameShape(expected)) return "∂J/∂z has the shape of the logits, N×K: one row per sample, one column per class.";
-        if (Near(actual, expected, n) && n > 1) return "yours is N times too large: J is the mean over the batch, so divide ŷ − y by N.";
-        if (Near(actual, expected, -1f)) return "the sign is flipped: it is ŷ − y (prediction minus truth), not y − ŷ.";
-        if (Near(actual, expected, n / (float)k) && n != k) return "divide by the batch size N (the number of rows), not by the number of classes K.";
-        if (Near(actual, (z - y) * (1f / n), 1f) || Near(actual, z - y, 1f))
+        if (n > 1 && ExerciseCheck.Agree(actual, expected * n)) return "yours is N times too large: J is the mean over the batch, so divide ŷ − y by N.";
+        if (ExerciseCheck.Agree(actual, expected * -1f)) return "the sign is flipped: it is ŷ − y (prediction minus truth), not y − ŷ.";
+        if (n != k && ExerciseCheck.Agree(actual, expected * (n / (float)k))) return "divide by the batch size N (the number of rows), not by the number of classes K.";
+        if (ExerciseCheck.Agree(actual, (z - y) * (1f / n)) || ExerciseCheck.Agree(actual, z - y))
             return "ŷ is the softmax of z, not z itself: ŷ_k = exp(z_k − m) / Σ_j exp(z_j − m), with m the row's maximum.";
         Tensor withJacobianDiagonal = (probabilities - y) * probabilities.Map(p => p * (1 - p)) * (1f / n);
-        if (Near(actual, withJacobianDiagonal, 1f))
+        if (ExerciseCheck.Agree(actual, withJacobianDiagonal))
             return "there is no σ′-like factor ŷ(1 − ŷ): the 1/ŷ of the logarithm cancels the softmax's derivative, which leaves just (ŷ − y)/N.";
         return "δ_nk = (ŷ_nk − y_nk) / N with ŷ = softmax of row n of z.";
     }
-
-    private static bool Near(Tensor actual, Tensor reference, float scale) =>
-        actual.SameShape(reference) &&
-        actual.Data.Zip(reference.Data).All(p => MathF.Abs(p.First - scale * p.Second) <= 1e-4f * MathF.Max(1f, MathF.Abs(scale * p.Second)));
 
     /// <summary>
     /// Checks a central-difference numerical gradient, called as numericalGradient(f, x, ε), against
@@ -182,13 +178,13 @@ public static class FcBackpropExercises
 
         if (n > 1 && db.SameShape(expected.db))
         {
-            c.True(!Matches(db, delta.Reshape(n, k), row: 0), $"{name}: ∂J/∂b equals the first row of δ only.",
+            c.True(!ExerciseCheck.Agree(db, new Tensor(delta.Data[..k], k)), $"{name}: ∂J/∂b equals the first row of δ only.",
                 "the bias is used by every sample, so its gradient adds up all N rows of δ.");
-            c.True(!Matches(db, expected.db, scale: 1f / n), $"{name}: ∂J/∂b is the mean of δ's rows, not the sum.",
+            c.True(!ExerciseCheck.Agree(db, expected.db * (1f / n)), $"{name}: ∂J/∂b is the mean of δ's rows, not the sum.",
                 "sum over the batch; the 1/N of the mean loss is already inside δ.");
         }
         if (n > 1 && dW.SameShape(expected.dW))
-            c.True(!Matches(dW, expected.dW, scale: 1f / n), $"{name}: ∂J/∂W is 1/N of the expected value.",
+            c.True(!ExerciseCheck.Agree(dW, expected.dW * (1f / n)), $"{name}: ∂J/∂W is 1/N of the expected value.",
                 "don't divide by N: δ = ∂J/∂z already carries the 1/N of the mean loss.");
 
         c.Close($"{name}: ∂J/∂W", expected.dW, dW, 1e-3f, "∂J/∂W_kd = Σₙ δ_nk · x_nd.");
@@ -207,16 +203,5 @@ public static class FcBackpropExercises
         dense.Bias.ZeroGradient();
         Tensor dx = dense.Backward(delta).Clone();
         return (dx, dense.Weights.Gradient.Clone(), dense.Bias.Gradient.Clone());
-    }
-
-    private static bool Matches(Tensor actual, Tensor expected, float scale) =>
-        actual.Length == expected.Length && actual.Data.Zip(expected.Data).All(p => MathF.Abs(p.First - scale * p.Second) <= 1e-4f * MathF.Max(1f, MathF.Abs(p.Second)));
-
-    private static bool Matches(Tensor db, Tensor delta, int row)
-    {
-        int k = delta.Dim(1);
-        for (int j = 0; j < k; j++)
-            if (MathF.Abs(db.Data[j] - delta[row, j]) > 1e-4f * MathF.Max(1f, MathF.Abs(delta[row, j]))) return false;
-        return true;
     }
 }

@@ -108,16 +108,16 @@ public static class GoingDeeperExercises
                    "first (or treat every index outside the input as 0), so the output keeps H + 2p − k + 1 rows.";
         if (actual is null || !actual.SameShape(expected))
             return "the output is O×(H + 2p − k + 1)×(W + 2p − k + 1): one map per filter (W.Dim(0) of them), not one per input channel.";
-        if (channels > 1 && (Close(actual, OneChannel(a, w, b, padding, 0)) || Close(actual, OneChannel(a, w, b, padding, channels - 1))))
+        if (channels > 1 && (ExerciseCheck.Agree(actual, OneChannel(a, w, b, padding, 0)) || ExerciseCheck.Agree(actual, OneChannel(a, w, b, padding, channels - 1))))
             return "your z uses only one input channel: a filter reads every channel of the input, so sum a[c] ⊛ W[o,c] over all c " +
                    "(add into the sum with +=, do not overwrite it for each channel).";
-        if (channels > 1 && Close(actual, Shifted(expected, b, channels - 1)))
+        if (channels > 1 && ExerciseCheck.Agree(actual, Shifted(expected, b, channels - 1)))
             return "you added the bias once per input channel: each filter has one bias b[o], added once to the sum over the channels.";
-        if (Close(actual, Shifted(expected, b, -1)))
+        if (ExerciseCheck.Agree(actual, Shifted(expected, b, -1)))
             return "you forgot the bias: z[o,i,j] = b[o] + Σ_c Σ_u Σ_v ã[c, i+u, j+v] · W[o,c,u,v].";
-        if (w.Dim(0) == channels && Close(actual, ReferenceForward(a, SwapChannels(w), b, padding)))
+        if (w.Dim(0) == channels && ExerciseCheck.Agree(actual, ReferenceForward(a, SwapChannels(w), b, padding)))
             return "you swapped W's two channel indices: W is O×C×k×k, so the kernel that filter o lays on input channel c is W[o, c], not W[c, o].";
-        if (Close(actual, ReferenceForward(a, Convolution.Rotate180(w), b, padding)))
+        if (ExerciseCheck.Agree(actual, ReferenceForward(a, Convolution.Rotate180(w), b, padding)))
             return "you flipped the kernels (a true convolution): a CNN layer lays W on the input as it is, z = b + Σ ã[c, i+u, j+v] · W[o,c,u,v].";
         return "z[o,i,j] = b[o] + Σ_c Σ_u Σ_v ã[c, i+u, j+v] · W[o,c,u,v], where ã is the input with p rows and columns of zeros around it.";
     }
@@ -132,10 +132,10 @@ public static class GoingDeeperExercises
     private static string WeightHint(Tensor a, Tensor w, Tensor delta, Tensor? dw)
     {
         var (expected, _, _) = ReferenceBackward(a, w, delta);
-        if (dw is not null && dw.SameShape(expected) && Close(dw, Convolution.Rotate180(expected)))
+        if (dw is not null && dw.SameShape(expected) && ExerciseCheck.Agree(dw, Convolution.Rotate180(expected)))
             return "your ∂J/∂W is the right answer with every k×k kernel rotated by 180°: input and δ were swapped. " +
                    "W[o,c,u,v] met a[c, i+u, j+v] when it made z[o,i,j], so ∂J/∂W[o,c,u,v] = Σ_i Σ_j δ[o,i,j] · a[c, i+u, j+v].";
-        if (dw is not null && dw.SameShape(expected) && w.Dim(0) == w.Dim(1) && Close(dw, SwapChannels(expected)))
+        if (dw is not null && dw.SameShape(expected) && w.Dim(0) == w.Dim(1) && ExerciseCheck.Agree(dw, SwapChannels(expected)))
             return "your ∂J/∂W has its two channel indices swapped: ∂J/∂W[o,c] pairs filter o's δ[o] with input channel a[c].";
         return "∂J/∂W[o,c,u,v] = Σ_i Σ_j δ[o,i,j] · a[c, i+u, j+v]: for each filter o and input channel c, input channel c cross-correlated with δ[o]; " +
                "the result has W's shape O×C×k×k.";
@@ -147,12 +147,12 @@ public static class GoingDeeperExercises
         int filters = w.Dim(0);
         if (da is not null && da.SameShape(expected))
         {
-            if (filters > 1 && (Close(da, FromOneFilter(a, w, delta, 0)) || Close(da, FromOneFilter(a, w, delta, filters - 1))))
+            if (filters > 1 && (ExerciseCheck.Agree(da, FromOneFilter(a, w, delta, 0)) || ExerciseCheck.Agree(da, FromOneFilter(a, w, delta, filters - 1))))
                 return "your ∂J/∂a holds the share of one filter only: every filter read input channel c, so add the contributions of all " +
                        "O filters, ∂J/∂a[c] = Σ_o pad(δ[o], k − 1) ⊛ rot180(W[o,c]) (accumulate with +=).";
-            if (Close(da, ReferenceBackward(a, Convolution.Rotate180(w), delta).DInput))
+            if (ExerciseCheck.Agree(da, ReferenceBackward(a, Convolution.Rotate180(w), delta).DInput))
                 return "you forgot to rotate the kernels by 180°: ∂J/∂a[c] = Σ_o pad(δ[o], k − 1) ⊛ rot180(W[o,c]).";
-            if (filters == w.Dim(1) && Close(da, ReferenceBackward(a, SwapChannels(w), delta).DInput))
+            if (filters == w.Dim(1) && ExerciseCheck.Agree(da, ReferenceBackward(a, SwapChannels(w), delta).DInput))
                 return "you swapped W's two channel indices: the kernel that connects input channel c to filter o is W[o, c], not W[c, o].";
         }
         return "∂J/∂a[c,y,x] = Σ_o Σ_u Σ_v δ[o, y−u, x−v] · W[o,c,u,v] over the (u,v) whose δ index lies inside δ: the padded δ of every filter " +
@@ -200,7 +200,4 @@ public static class GoingDeeperExercises
         delta.Data.AsSpan(o * plane, plane).CopyTo(only.Data.AsSpan(o * plane, plane));
         return ReferenceBackward(a, w, only).DInput;
     }
-
-    private static bool Close(Tensor a, Tensor b) =>
-        a.SameShape(b) && a.MaxAbsDifference(b) <= 1e-4f * MathF.Max(1f, b.Data.Max(MathF.Abs));
 }

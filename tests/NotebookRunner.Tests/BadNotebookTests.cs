@@ -36,9 +36,9 @@ public sealed class BadNotebookTests(BadRunFixture run) : IClassFixture<BadRunFi
     public void Every_notebook_is_run_after_others_fail_and_the_exit_code_is_one()
     {
         Assert.True(run.Result.ExitCode == 1, run.Result.Log);
-        Assert.Equal(7, Default.Summary["notebooks"]!.AsArray().Count);
+        Assert.Equal(10, Default.Summary["notebooks"]!.AsArray().Count);
         Assert.False(Default.Summary["passed"]!.GetValue<bool>());
-        Assert.Contains("7 notebooks (default): 1 passed, 6 failed", run.Result.Stdout);   // mismatch.ipynb is fine without --solutions
+        Assert.Contains("10 notebooks (default): 1 passed, 9 failed", run.Result.Stdout);   // mismatch.ipynb is fine without --solutions
     }
 
     [Fact]
@@ -49,19 +49,21 @@ public sealed class BadNotebookTests(BadRunFixture run) : IClassFixture<BadRunFi
         Assert.Equal((3, 2, 9), (cell, line, column));
         Assert.StartsWith("CS0029: Cannot implicitly convert type 'string' to 'int'", message);
         Assert.Equal(2, summary["cellsExecuted"]!.GetValue<int>());
-        var error = Outputs(Default.Cell("compile-error.ipynb", 3)).Single();
-        Assert.Equal("CompilationError", error["ename"]!.GetValue<string>());
+        var outputs = Outputs(Default.Cell("compile-error.ipynb", 3)).ToList();
+        // As in Jupyter: the kernel's diagnostics on stderr, then the error.
+        Assert.Contains("(2,9): error CS0029", StreamText(Default.Cell("compile-error.ipynb", 3)));
+        Assert.Equal("CompilationError", outputs.Single(o => o["output_type"]!.GetValue<string>() == "error")["ename"]!.GetValue<string>());
         Assert.Null(Default.Cell("compile-error.ipynb", 4)["execution_count"]);
         Assert.Contains("compile-error.ipynb cell 3: line 2, column 9: CS0029", run.Result.Stdout);
     }
 
     [Fact]
-    public void A_runtime_exception_is_reported_with_its_message_and_the_line_in_the_cell()
+    public void A_runtime_exception_is_reported_with_its_message_and_the_method_it_was_thrown_in()
     {
         var (cell, line, _, message) = Failure(Default.SummaryOf("runtime-error.ipynb"));
-        Assert.Equal((2, 3), (cell, line));
+        Assert.Equal((2, null), (cell, line));   // the kernel compiles cells without line information
         Assert.Contains("System.DivideByZeroException: Attempted to divide by zero.", message);
-        Assert.Contains("thrown in runtime-error.cell1.csx line 3", message);   // inside the method an earlier cell defined
+        Assert.Matches(@"thrown at \w+\(", message);   // inside the method an earlier cell defined
         var outputs = Outputs(Default.Cell("runtime-error.ipynb", 2)).ToList();
         Assert.Equal("before\n", Text(outputs[0]["text"]));
         Assert.Equal("DivideByZeroException", outputs[1]["ename"]!.GetValue<string>());
@@ -73,8 +75,9 @@ public sealed class BadNotebookTests(BadRunFixture run) : IClassFixture<BadRunFi
     {
         var (cell, line, _, message) = Failure(Default.SummaryOf("restore-error.ipynb"));
         Assert.Equal((2, 1), (cell, line));
-        Assert.Contains("Could not restore Newtonsoft.Json 999.0.0", message);
-        Assert.Contains("NU1102", message);
+        Assert.Contains("NU1102: Unable to find package Newtonsoft.Json with version (>= 999.0.0)", message);
+        Assert.Contains("[ Nearest version: ", message);   // NuGet's hint is kept
+        Assert.DoesNotContain("proj : ", message);          // without the generated project's path
     }
 
     [Fact]
@@ -110,6 +113,41 @@ public sealed class BadNotebookTests(BadRunFixture run) : IClassFixture<BadRunFi
         Assert.Contains("cell 1 is tagged \"exercise:cube\" but", message);
         Assert.Contains("solutions/mismatch.csx has no \"// ---- solution: cube ----\" block", message);
         Assert.Contains("has a block for \"square\" but no cell of", message);
+    }
+
+    [Fact]
+    public void A_killed_kernel_is_reported_as_likely_out_of_memory_and_keeps_what_its_cells_printed()
+    {
+        var (cell, _, _, message) = Failure(Default.SummaryOf("killed.ipynb"));
+        Assert.Equal(2, cell);
+        Assert.Contains("exit code 137", message);
+        Assert.Contains("ran out of memory", message);
+        Assert.Contains("before the kill\n", StreamText(Default.Cell("killed.ipynb", 1)));
+        Assert.Contains("native line\n", StreamText(Default.Cell("killed.ipynb", 1)));   // written past the kernel, to stdout
+        Assert.Contains("about to be killed\n", StreamText(Default.Cell("killed.ipynb", 2)));   // streamed before the kill
+        Assert.Equal("WorkerCrashed", Outputs(Default.Cell("killed.ipynb", 2)).Last()["ename"]!.GetValue<string>());
+        Assert.Null(Default.Cell("killed.ipynb", 3)["execution_count"]);
+    }
+
+    [Fact]
+    public void A_kernel_that_crashes_is_reported_with_the_runtimes_reason_without_its_stack_trace()
+    {
+        var (cell, _, _, message) = Failure(Default.SummaryOf("crash.ipynb"));
+        Assert.Equal(2, cell);
+        Assert.Matches(@"^the kernel process exited with code \d+ while running cell 2: Unhandled exception\. System\.InvalidOperationException: thrown on a thread the cell started$", message);
+        Assert.Equal("before the crash\n", StreamText(Default.Cell("crash.ipynb", 1)));
+        Assert.Equal("WorkerCrashed", Outputs(Default.Cell("crash.ipynb", 2)).Last()["ename"]!.GetValue<string>());
+        Assert.Null(Default.Cell("crash.ipynb", 3)["execution_count"]);
+    }
+
+    [Fact]
+    public void A_notebook_with_no_CSharp_cell_fails_because_nothing_ran()
+    {
+        var summary = Default.SummaryOf("python.ipynb");
+        Assert.Equal(0, summary["cellsExecuted"]!.GetValue<int>());
+        var (_, _, _, message) = Failure(summary);
+        Assert.Contains("has no C# cell to run (its cells are for kernel python3)", message);
+        Assert.Contains("\".net-csharp\" kernelspec", message);
     }
 
     [Fact]

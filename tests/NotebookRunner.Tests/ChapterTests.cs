@@ -7,19 +7,15 @@ namespace NotebookRunner.Tests;
 /// The course's own notebooks: committed clean with the Polyglot C# metadata, and every chapter runs green headlessly
 /// both as committed (checks say "not done yet") and with the solutions (checks pass).
 /// </summary>
-public sealed class ChapterTests
+[Collection(ChapterRunCollection.Name)]
+public sealed class ChapterTests(ChapterRun run)
 {
     /// <summary>All chapters, both modes, on the 2-core CI machine.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(5);
 
-    private static string NotebooksFolder => Path.Combine(RunnerProcess.RepositoryRoot, "notebooks");
+    private static string NotebooksFolder => ChapterRun.NotebooksFolder;
 
-    private static IReadOnlyList<string> Chapters =>
-        Directory.Exists(NotebooksFolder)
-            ? Directory.GetFiles(NotebooksFolder, "*.ipynb", SearchOption.AllDirectories)
-                .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}.", StringComparison.Ordinal))
-                .Order(StringComparer.Ordinal).ToList()
-            : [];
+    private static IReadOnlyList<string> Chapters => ChapterRun.Chapters;
 
     [Fact]
     public void Every_notebook_carries_the_Polyglot_CSharp_metadata_and_is_committed_without_outputs()
@@ -63,13 +59,12 @@ public sealed class ChapterTests
         var chapters = Chapters;
         if (chapters.Count == 0) return;   // no chapters yet: nothing to run (the test above still checks the folder)
 
-        var output = RunnerProcess.NewOutputFolder("chapters");
-        var result = RunnerProcess.Run(RunnerProcess.RepositoryRoot, "notebooks", "--both", "--out", output);
+        var result = run.Result;
         Assert.True(result.ExitCode == 0, result.Log);
         Assert.True(result.Elapsed < Budget, $"All chapters in both modes took {result.Elapsed.TotalSeconds:0} s; the budget is {Budget.TotalSeconds:0} s.\n{result.Stdout}");
 
-        var committed = new ExecutedRun(output);
-        var solved = new ExecutedRun(Path.Combine(output, "solutions"));
+        var committed = run.Committed;
+        var solved = run.Solved;
         Assert.Equal(chapters.Count, committed.Summary["notebooks"]!.AsArray().Count);
         Assert.Equal(chapters.Count, solved.Summary["notebooks"]!.AsArray().Count);
 
@@ -96,7 +91,7 @@ public sealed class ChapterTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    private static IEnumerable<string> ExerciseIds(JsonObject cell) =>
+    internal static IEnumerable<string> ExerciseIds(JsonObject cell) =>
         (cell["metadata"]?["tags"] as JsonArray ?? [])
             .Select(t => t!.GetValue<string>())
             .Where(t => t.StartsWith("exercise:", StringComparison.Ordinal))

@@ -23,7 +23,7 @@ public sealed class CommandLineTests
     {
         var result = RunnerProcess.Run(RunnerProcess.RepositoryRoot, "--help");
         Assert.Equal(0, result.ExitCode);
-        foreach (var option in new[] { "--solutions", "--both", "--out", "--cell-timeout", "--nuget-cache" })
+        foreach (var option in new[] { "--solutions", "--both", "--out", "--cell-timeout" })
             Assert.Contains(option, result.Stdout);
     }
 }

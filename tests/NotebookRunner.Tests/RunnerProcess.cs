@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
 
@@ -23,26 +22,8 @@ internal static class RunnerProcess
         }
     }
 
-    public static RunResult Run(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(RunnerDll);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new RunResult(process.ExitCode, stdout, stderr.Result, clock.Elapsed);
-    }
+    public static RunResult Run(string workingDirectory, params string[] arguments) =>
+        ChildProcess.Run("dotnet", [RunnerDll, .. arguments], workingDirectory);
 
     public static string NewOutputFolder(string name)
     {

@@ -13,13 +13,14 @@ public sealed class TimeLimitTests
             Path.Combine(RunnerProcess.Fixtures, "timeout"), "--cell-timeout", "10", "--out", output);
 
         Assert.True(result.ExitCode == 1, result.Log);
-        Assert.True(result.Elapsed < TimeSpan.FromSeconds(90), $"took {result.Elapsed}");
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(240), $"took {result.Elapsed}");   // kernel start-up on a busy machine, then 10 s
         var run = new ExecutedRun(output);
         var failure = run.SummaryOf("runaway.ipynb")["failures"]!.AsArray().Single()!;
         Assert.Equal(2, failure["cell"]!.GetValue<int>());
         Assert.Contains("longer than the time limit of 10 s", failure["message"]!.GetValue<string>());
         Assert.Equal("started\n", StreamText(run.Cell("runaway.ipynb", 1)));
-        Assert.Equal("TimeoutError", Outputs(run.Cell("runaway.ipynb", 2)).Single()["ename"]!.GetValue<string>());
+        Assert.Equal("spinning\n", StreamText(run.Cell("runaway.ipynb", 2)));   // streamed out before the cell was stopped
+        Assert.Equal("TimeoutError", Outputs(run.Cell("runaway.ipynb", 2)).Last()["ename"]!.GetValue<string>());
         Assert.Null(run.Cell("runaway.ipynb", 3)["execution_count"]);
         Assert.Matches(@"cell 2/3  TIMEOUT +\d", result.Stdout);
         NbformatValidator.AssertValid([Path.Combine(output, "runaway.ipynb")]);

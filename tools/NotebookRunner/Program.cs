@@ -14,6 +14,7 @@ try
 {
     var options = RunnerOptions.Parse(args);
     var notebooks = NotebookFinder.Find(options.Paths, options.OutputDirectory);
+    using var outputLock = OutputLock.Take(options.OutputDirectory);
     var modes = options.Mode switch
     {
         ExerciseMode.Stubs => new[] { false },
@@ -28,7 +29,7 @@ try
         var run = new NotebookRun(options, Console.Out);
         var results = new List<NotebookResult>();
         foreach (var (path, relative) in notebooks)
-            results.Add(await run.RunAsync(path, Path.Combine(outputDirectory, relative), solutions));
+            results.Add(await run.RunGuardedAsync(path, Path.Combine(outputDirectory, relative), solutions));
         var summary = Path.Combine(outputDirectory, "summary.json");
         Summary.Write(summary, mode, results);
         Summary.PrintTable(Console.Out, mode, results);

@@ -62,6 +62,14 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_given_as_the_file_is_named_a_folder_not_missing()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => IdxFile.Read(_folder));
+        Assert.Contains("is a folder, not an IDX file", e.Message);
+        Assert.Contains("no such file", Assert.Throws<FileNotFoundException>(() => IdxFile.Read(PathOf("missing.idx"))).Message);
+    }
+
+    [Fact]
     public void Wrong_magic_is_rejected()
     {
         var e = ReadBad("<html>not found</html>"u8.ToArray());

@@ -35,6 +35,36 @@ public sealed class VerifiedDownloaderTests : IDisposable
     private string[] CacheContents() => Directory.GetFiles(_cache).Select(Path.GetFileName).ToArray()!;
 
     [Fact]
+    public void A_temporary_file_left_by_a_killed_download_is_removed_by_the_next_one()
+    {
+        var (bytes, file) = LabelFile();
+        _server.Serve("/a/labels-idx1-ubyte.gz", bytes);
+        string abandoned = Path.Combine(_cache, $"{file.FileName}.tmp-abandoned");
+        File.WriteAllBytes(abandoned, bytes[..10]);
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddHours(-1));   // older than any transfer may take
+        string running = Path.Combine(_cache, $"{file.FileName}.tmp-running");
+        File.WriteAllBytes(running, bytes[..10]);                               // another download, still writing
+
+        Downloader("a/").Get(file);
+
+        Assert.Equal([file.FileName, Path.GetFileName(running)], CacheContents().Order().ToArray());
+        Assert.Contains(_log, l => l.Contains("left by an interrupted download"));
+    }
+
+    [Fact]
+    public void A_cache_folder_path_that_is_a_file_gets_an_error_saying_so()
+    {
+        var (_, file) = LabelFile();
+        string notAFolder = Path.Combine(_cache, "cache-is-a-file");
+        File.WriteAllText(notAFolder, "");
+
+        var e = Assert.Throws<IOException>(() => new VerifiedDownloader(notAFolder, []).Get(file));
+
+        Assert.Contains("is a file, not a folder", e.Message);
+        Assert.Contains("DownloadOptions.CacheFolder", e.Message);
+    }
+
+    [Fact]
     public void A_good_file_is_downloaded_verified_and_renamed_into_the_cache()
     {
         var (bytes, file) = LabelFile();

@@ -17,6 +17,8 @@ internal sealed class Notebook
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private static readonly JsonSerializerOptions ClipOptions = new() { Encoder = WriteOptions.Encoder };
+
     private Notebook(string path, JsonObject root, IReadOnlyList<NotebookCell> cells)
     {
         Path = path;
@@ -33,9 +35,30 @@ internal sealed class Notebook
     /// <summary>Every cell, in file order (Markdown included, so cell numbers match the file).</summary>
     public IReadOnlyList<NotebookCell> Cells { get; }
 
-    /// <summary>The notebook-level default kernel, from the Polyglot metadata (null when absent).</summary>
+    /// <summary>
+    /// The notebook-level default kernel: Polyglot's metadata, else the Jupyter kernelspec (".net-csharp" is the C#
+    /// kernel, as a notebook made in JupyterLab carries it); null when neither says.
+    /// </summary>
     public string? DefaultKernel =>
-        Root["metadata"]?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]?.GetValue<string>();
+        AsString(Field(Root, "metadata", "polyglot_notebook", "kernelInfo", "defaultKernelName"))
+        ?? AsString(Field(Root, "metadata", "kernelspec", "name")) switch
+        {
+            null => null,
+            var name when name.StartsWith(".net-", StringComparison.Ordinal) => name[".net-".Length..],
+            var name => name,
+        };
+
+    /// <summary>The value at a path of object keys, or null when a step is missing or is not an object.</summary>
+    public static JsonNode? Field(JsonNode? node, params string[] path)
+    {
+        foreach (var key in path)
+            node = node is JsonObject obj ? obj[key] : null;
+        return node;
+    }
+
+    /// <summary>A JSON string's value, or null for anything else (absent, a number, an object…).</summary>
+    public static string? AsString(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>Reads and validates a notebook; throws <see cref="NotebookFormatException"/> with the reason.</summary>
     public static Notebook Load(string path)
@@ -68,7 +91,9 @@ internal sealed class Notebook
         var format = root["nbformat"];
         if (format is null || format.GetValueKind() != JsonValueKind.Number)
             throw new NotebookFormatException(path, "has no \"nbformat\" number, so it is not a Jupyter notebook.");
-        int major = format.GetValue<int>();
+        if (format is not JsonValue formatValue || !formatValue.TryGetValue<int>(out var major) || format.ToJsonString().Contains('.'))
+            throw new NotebookFormatException(path,
+                $"has \"nbformat\": {format.ToJsonString()}; it must be the whole number 4 (and the minor version goes in \"nbformat_minor\"). Fix it in a text editor.");
         if (major != 4)
             throw new NotebookFormatException(path,
                 $"is nbformat {major}; the runner reads nbformat 4 only. Open and save it in VS Code or Jupyter to upgrade it.");
@@ -76,23 +101,72 @@ internal sealed class Notebook
         if (root["cells"] is not JsonArray cellArray)
             throw new NotebookFormatException(path, "has no \"cells\" array.");
 
+        if (MetadataProblem(root) is { } metadataProblem)
+            throw new NotebookFormatException(path, $"{metadataProblem}. Fix it in a text editor.");
         var cells = new List<NotebookCell>();
         for (int i = 0; i < cellArray.Count; i++)
         {
-            if (cellArray[i] is not JsonObject cell || cell["cell_type"]?.GetValueKind() != JsonValueKind.String)
-                throw new NotebookFormatException(path, $"cell {i + 1} is not an object with a \"cell_type\".");
+            if (cellArray[i] is not JsonObject cell || AsString(cell["cell_type"]) is not ("code" or "markdown" or "raw"))
+                throw new NotebookFormatException(path, $"cell {i + 1} is not an object with a \"cell_type\" of \"code\", \"markdown\" or \"raw\".");
+            if (CellProblem(cell) is { } problem)
+                throw new NotebookFormatException(path, $"cell {i + 1} {problem}. Fix it in a text editor, or open and save the notebook in Jupyter.");
             cells.Add(new NotebookCell(i + 1, cell));
         }
 
         return new Notebook(System.IO.Path.GetFullPath(path), root, cells);
     }
 
-    /// <summary>Writes the notebook (with whatever outputs the cells now hold) as indented JSON.</summary>
-    public void Save(string path)
+    /// <summary>What is wrong with the notebook metadata the runner reads to find the kernel (null when nothing is).</summary>
+    private static string? MetadataProblem(JsonObject root)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        File.WriteAllText(path, Root.ToJsonString(WriteOptions) + "\n");
+        var metadata = root["metadata"];
+        if (metadata is null) return null;
+        if (metadata is not JsonObject)
+            return $"has \"metadata\": {Clip(metadata)}; it must be an object";
+        string[][] objects = [["polyglot_notebook"], ["polyglot_notebook", "kernelInfo"], ["kernelspec"]];
+        foreach (var path in objects)
+            if (Field(metadata, path) is { } value && value is not JsonObject)
+                return $"has \"metadata.{string.Join('.', path)}\": {Clip(value)}; it must be an object";
+        string[][] strings = [["polyglot_notebook", "kernelInfo", "defaultKernelName"], ["kernelspec", "name"]];
+        foreach (var path in strings)
+            if (Field(metadata, path) is { } value && AsString(value) is null)
+                return $"has \"metadata.{string.Join('.', path)}\": {Clip(value)}; it must be a string";
+        return null;
     }
+
+    /// <summary>What is wrong with a cell's fields that the runner reads (null when nothing is).</summary>
+    private static string? CellProblem(JsonObject cell)
+    {
+        var source = cell["source"];
+        if (source is not null && AsString(source) is null && !(source is JsonArray lines && lines.All(l => AsString(l) is not null)))
+            return $"has \"source\": {Clip(source)}; it must be a string or a list of strings";
+        var metadata = cell["metadata"];
+        if (metadata is null) return null;
+        if (metadata is not JsonObject)
+            return $"has \"metadata\": {Clip(metadata)}; it must be an object";
+        var tags = metadata["tags"];
+        if (tags is not null && !(tags is JsonArray list && list.All(t => AsString(t) is not null)))
+            return $"has \"metadata.tags\": {Clip(tags)}; it must be a list of strings";
+        foreach (var (field, value) in new[] { ("polyglot_notebook", metadata["polyglot_notebook"]), ("dotnet_interactive", metadata["dotnet_interactive"]) })
+        {
+            if (value is null) continue;
+            if (value is not JsonObject settings)
+                return $"has \"metadata.{field}\": {Clip(value)}; it must be an object";
+            var name = field == "polyglot_notebook" ? "kernelName" : "language";
+            if (settings[name] is { } kernel && AsString(kernel) is null)
+                return $"has \"metadata.{field}.{name}\": {Clip(kernel)}; it must be a string";
+        }
+        return null;
+    }
+
+    private static string Clip(JsonNode node)
+    {
+        var json = node.ToJsonString(ClipOptions);
+        return json.Length <= 40 ? json : json[..40] + "…";
+    }
+
+    /// <summary>Writes the notebook (with whatever outputs the cells now hold) as indented JSON.</summary>
+    public void Save(string path) => AtomicFile.WriteAllText(path, Root.ToJsonString(WriteOptions) + "\n");
 
     /// <summary>Jupyter stores multi-line text as a list of lines, each keeping its newline.</summary>
     public static JsonArray ToLines(string text)
@@ -113,8 +187,8 @@ internal sealed class Notebook
     public static string JoinText(JsonNode? node) => node switch
     {
         null => "",
-        JsonArray parts => string.Concat(parts.Select(p => p?.GetValue<string>() ?? "")),
-        _ => node.GetValue<string>(),
+        JsonArray parts => string.Concat(parts.Select(p => AsString(p) ?? "")),
+        _ => AsString(node) ?? "",
     };
 }
 

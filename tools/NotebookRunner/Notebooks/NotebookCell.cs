@@ -11,7 +11,7 @@ internal sealed partial class NotebookCell(int number, JsonObject json)
 
     public JsonObject Json { get; } = json;
 
-    public bool IsCode => Json["cell_type"]!.GetValue<string>() == "code";
+    public bool IsCode => Notebook.AsString(Json["cell_type"]) == "code";
 
     public string Source
     {
@@ -20,8 +20,8 @@ internal sealed partial class NotebookCell(int number, JsonObject json)
     }
 
     public IReadOnlyList<string> Tags =>
-        Json["metadata"]?["tags"] is JsonArray tags
-            ? tags.Select(t => t?.GetValue<string>() ?? "").ToList()
+        Notebook.Field(Json, "metadata", "tags") is JsonArray tags
+            ? tags.Select(t => Notebook.AsString(t) ?? "").ToList()
             : [];
 
     public bool HasTag(string tag) => Tags.Contains(tag);
@@ -34,22 +34,14 @@ internal sealed partial class NotebookCell(int number, JsonObject json)
     {
         var magic = KernelMagic().Match(Source);
         if (magic.Success) return magic.Groups["name"].Value;
-        return Json["metadata"]?["polyglot_notebook"]?["kernelName"]?.GetValue<string>()
-            ?? Json["metadata"]?["dotnet_interactive"]?["language"]?.GetValue<string>()
+        return Notebook.AsString(Notebook.Field(Json, "metadata", "polyglot_notebook", "kernelName"))
+            ?? Notebook.AsString(Notebook.Field(Json, "metadata", "dotnet_interactive", "language"))
             ?? notebookDefault;
     }
 
     /// <summary>True for the names Polyglot gives the C# kernel.</summary>
     public static bool IsCSharp(string? kernel) =>
         kernel is not null && (kernel.Equals("csharp", StringComparison.OrdinalIgnoreCase) || kernel == "c#" || kernel == "C#");
-
-    /// <summary>The C# source to run: a leading <c>#!csharp</c> line is blanked so line numbers stay those of the cell.</summary>
-    public string CodeToRun()
-    {
-        var source = Source;
-        var magic = KernelMagic().Match(source);
-        return magic.Success ? source[magic.Length..] : source;
-    }
 
     public void ClearOutputs()
     {

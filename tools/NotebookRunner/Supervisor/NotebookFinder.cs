@@ -12,7 +12,12 @@ internal static class NotebookFinder
             if (File.Exists(full))
                 found.Add((full, Path.GetFileName(full)));
             else if (Directory.Exists(full))
-                found.AddRange(InFolder(full, outputDirectory).Select(p => (p, Path.GetRelativePath(full, p))));
+            {
+                var inFolder = InFolder(full, outputDirectory).Select(p => (p, Path.GetRelativePath(full, p))).ToList();
+                if (inFolder.Count == 0)
+                    throw new UsageException($"{given} holds no .ipynb notebook (its subfolders were searched too); name a folder or file with notebooks.");
+                found.AddRange(inFolder);
+            }
             else
                 throw new UsageException($"{given} is neither a notebook file nor a folder.");
         }

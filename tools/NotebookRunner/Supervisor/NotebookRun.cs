@@ -27,7 +27,35 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
     private Queue<KeyValuePair<int, string>> _skipped = new();
     private int _total;
 
-    public async Task<NotebookResult> RunAsync(string notebookPath, string outputPath, bool solutions)
+    /// <summary>
+    /// Runs one notebook; whatever goes wrong with it is its own failure, so the other notebooks still run and the
+    /// summary is still written.
+    /// </summary>
+    public async Task<NotebookResult> RunGuardedAsync(string notebookPath, string outputPath, bool solutions)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return await RunAsync(notebookPath, outputPath, solutions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Failed(notebookPath, clock, $"could not be run or saved: {e.Message} Check the file and the --out folder.");
+        }
+        catch (Exception e)
+        {
+            return Failed(notebookPath, clock, $"stopped the runner with an internal error ({e.GetType().Name}: {e.Message}); please report it with this notebook.");
+        }
+    }
+
+    private NotebookResult Failed(string notebookPath, Stopwatch clock, string message)
+    {
+        var display = DisplayPath(notebookPath);
+        progress.WriteLine($"✗ {display}: {message}");
+        return new NotebookResult(display, null, 0, 0, 0, [new CellFailure(null, null, null, message)], clock.Elapsed.TotalSeconds);
+    }
+
+    private async Task<NotebookResult> RunAsync(string notebookPath, string outputPath, bool solutions)
     {
         var clock = Stopwatch.StartNew();
         var display = DisplayPath(notebookPath);
@@ -39,8 +67,7 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
         }
         catch (Exception e) when (e is NotebookFormatException or SolutionsException)
         {
-            progress.WriteLine($"✗ {display}: {e.Message}");
-            return new NotebookResult(display, null, 0, 0, 0, [new CellFailure(null, null, null, e.Message)], clock.Elapsed.TotalSeconds);
+            return Failed(notebookPath, clock, e.Message);
         }
 
         var jobCells = new List<JobCell>();
@@ -51,7 +78,7 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
             var kernel = cell.KernelName(notebook.DefaultKernel);
             if (!NotebookCell.IsCSharp(kernel)) skipped[cell.Number] = $"kernel {kernel ?? "unknown"}";
             else if (cell.HasTag(SkipTag)) skipped[cell.Number] = SkipTag;
-            else jobCells.Add(new JobCell(cell.Number, cell.CodeToRun(), cell.HasTag(RaisesTag)));
+            else jobCells.Add(new JobCell(cell.Number, cell.Source, cell.HasTag(RaisesTag)));
         }
 
         int total = notebook.Cells.Count;
@@ -61,9 +88,11 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
 
         var (executed, failures) = jobCells.Count == 0
             ? (0, new List<CellFailure>())
-            : await RunWorkerAsync(notebook, new WorkerJob(notebook.Path, jobCells, options.NuGetCache), total);
+            : await RunWorkerAsync(notebook, new WorkerJob(notebook.Path, jobCells), total);
 
         ReportSkippedBefore(int.MaxValue);
+        if (jobCells.Count == 0)
+            failures.Add(new CellFailure(null, null, null, NothingToRun(notebook, skipped)));
         notebook.Save(outputPath);
         var seconds = clock.Elapsed.TotalSeconds;
         progress.WriteLine(failures.Count == 0
@@ -72,9 +101,22 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
         return new NotebookResult(display, outputPath, total, jobCells.Count, executed, failures, seconds);
     }
 
+    /// <summary>Why a notebook with no C# cell to run fails: a run that executed nothing is not a pass.</summary>
+    private static string NothingToRun(Notebook notebook, Dictionary<int, string> skipped)
+    {
+        if (!notebook.Cells.Any(c => c.IsCode))
+            return "has no code cell, so nothing was run. Add C# code cells, or leave this file out of the run.";
+        var kernels = skipped.Values.Where(r => r.StartsWith("kernel ", StringComparison.Ordinal)).Distinct().ToList();
+        return kernels.Count > 0
+            ? $"has no C# cell to run (its cells are for {string.Join(", ", kernels)}). The runner runs C# notebooks: give the notebook the " +
+              "\".net-csharp\" kernelspec (or Polyglot's \"csharp\" kernel metadata), or leave it out of the run."
+            : "has no cell to run: every code cell is tagged skip-execution. Remove the tag from at least one cell.";
+    }
+
     private async Task<(int Executed, List<CellFailure> Failures)> RunWorkerAsync(Notebook notebook, WorkerJob job, int total)
     {
-        var cells = notebook.Cells.ToDictionary(c => c.Number);
+        var cells = new Dictionary<int, SupervisedCell>();
+        foreach (var cell in notebook.Cells) cells[cell.Number] = new SupervisedCell(cell);
         var failures = new List<CellFailure>();
         int executed = 0;
         var stderr = new StringBuilder();
@@ -86,22 +128,23 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
         process.StandardInput.Close();
 
         int? running = null;
+        bool done = false;
         var cellClock = Stopwatch.StartNew();   // also times the worker's start-up, before the first cell
-        // Start-up (runtime, compiler warm-up) is not a cell's fault: it gets at least StartupTimeout.
+        // Start-up (runtime, kernel, compiler warm-up) is not a cell's fault: it gets at least StartupTimeout.
         var limit = options.CellTimeout > StartupTimeout ? options.CellTimeout : StartupTimeout;
         Task<string?>? pending = null;
-        while (true)
+        while (!done)
         {
             pending ??= process.StandardOutput.ReadLineAsync();
             var remaining = limit - cellClock.Elapsed;
             if (remaining < TimeSpan.Zero || await Task.WhenAny(pending, Task.Delay(remaining)) != pending)
             {
-                // A runaway cell: stop the whole worker (and anything it started), keep what ran before.
+                // A runaway cell: stop the whole worker (and anything it started), keep what it and the cells before printed.
                 process.Kill(entireProcessTree: true);
                 var message = running is int cell
                     ? $"the cell ran longer than the time limit of {limit.TotalSeconds:0.#} s and was stopped (--cell-timeout SECONDS to change it)."
-                    : $"the worker did not start within {limit.TotalSeconds:0.#} s.";
-                if (running is int number) AppendError(cells[number], "TimeoutError", message);
+                    : $"the kernel did not start within {limit.TotalSeconds:0.#} s.";
+                if (running is int number) cells[number].AddError("TimeoutError", message);
                 failures.Add(new CellFailure(running, null, null, message));
                 Report(running ?? 0, total, "TIMEOUT", cellClock.Elapsed, message);
                 break;
@@ -116,10 +159,8 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
                 {
                     string tail;
                     lock (stderr) tail = stderr.ToString().Trim();
-                    var message = $"the worker process exited with code {process.ExitCode}"
-                        + (running is int r ? $" while running cell {r}" : "")
-                        + (tail.Length > 0 ? $": {tail}" : ".");
-                    if (running is int number) AppendError(cells[number], "WorkerCrashed", message);
+                    var message = Crashed(process.ExitCode, running, tail);
+                    if (running is int number) cells[number].AddError("WorkerCrashed", message);
                     failures.Add(new CellFailure(running, null, null, message));
                     Report(running ?? 0, total, "CRASHED", cellClock.Elapsed, message);
                 }
@@ -127,8 +168,8 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
             }
             if (!line.StartsWith(WorkerEvent.LinePrefix, StringComparison.Ordinal))
             {
-                // Text a native library wrote straight to the process's standard output.
-                if (running is int number) AppendStream(cells[number], line + "\n");
+                // Text written straight to the process's standard output (Console.OpenStandardOutput, a native library).
+                if (running is int number) cells[number].AppendNative(line + "\n");
                 continue;
             }
 
@@ -141,20 +182,87 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
                     cellClock.Restart();
                     break;
                 case WorkerEvent.KindOutputs:
-                    cells[report.Cell].SetOutputs(report.Outputs ?? []);
+                    if (cells.TryGetValue(report.Cell, out var changed)) changed.SetKernelOutputs(report.Outputs ?? []);
                     break;
                 case WorkerEvent.KindEnd:
                     executed++;
                     running = null;
-                    cells[report.Cell].SetExecutionCount(report.ExecutionCount ?? executed);
+                    cells[report.Cell].Cell.SetExecutionCount(report.ExecutionCount ?? executed);
                     if (report.Failure is { } failure) failures.Add(failure);
                     Report(report.Cell, total, report.Failure is null ? "ok" : "FAILED", cellClock.Elapsed, Describe(report.Failure));
                     cellClock.Restart();
                     break;
+                case WorkerEvent.KindDone:
+                    done = true;
+                    break;
             }
         }
-        if (!process.HasExited) await process.WaitForExitAsync();
+        // The worker exits right after "done"; one that lingers is stopped.
+        if (!process.HasExited && !process.WaitForExit(TimeSpan.FromSeconds(10))) process.Kill(entireProcessTree: true);
         return (executed, failures);
+    }
+
+    /// <summary>
+    /// What a worker that died says: exit 137 is the kill signal, usually the system running out of memory; otherwise
+    /// the runtime's own reason (an exception thrown on a thread of the cell's, a stack overflow), without its stack trace.
+    /// </summary>
+    private static string Crashed(int exitCode, int? cell, string stderr)
+    {
+        var during = cell is int r ? $" while running cell {r}" : "";
+        if (exitCode == 137)
+            return $"the kernel process was killed{during} (exit code 137, SIGKILL): most likely the system ran out of memory. " +
+                   "Make the cell use less memory (smaller batches or data), or close other programs, and run again.";
+        var lines = stderr.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var reason = lines.FirstOrDefault(l => l.StartsWith("Unhandled exception.", StringComparison.Ordinal) || l.StartsWith("Stack overflow.", StringComparison.Ordinal))
+                     ?? lines.LastOrDefault(l => !l.StartsWith("at ", StringComparison.Ordinal));
+        if (reason is { Length: > 300 }) reason = reason[..300] + "…";
+        return $"the kernel process exited with code {exitCode}{during}" + (reason is null ? "." : $": {reason}");
+    }
+
+    /// <summary>
+    /// A cell's outputs as the supervisor assembles them: what the kernel reported, then text written past the kernel
+    /// to the process's standard output, then the supervisor's own errors (time limit, crash).
+    /// </summary>
+    private sealed class SupervisedCell(NotebookCell cell)
+    {
+        private JsonArray _kernel = [];
+        private readonly StringBuilder _native = new();
+        private readonly List<JsonObject> _errors = [];
+
+        public NotebookCell Cell { get; } = cell;
+
+        public void SetKernelOutputs(JsonArray outputs)
+        {
+            _kernel = outputs;
+            Refresh();
+        }
+
+        public void AppendNative(string text)
+        {
+            _native.Append(text);
+            Refresh();
+        }
+
+        public void AddError(string name, string message)
+        {
+            _errors.Add(new JsonObject
+            {
+                ["output_type"] = "error",
+                ["ename"] = name,
+                ["evalue"] = message,
+                ["traceback"] = new JsonArray(message),
+            });
+            Refresh();
+        }
+
+        private void Refresh()
+        {
+            var outputs = new JsonArray(_kernel.Select(o => o?.DeepClone()).ToArray());
+            if (_native.Length > 0)
+                outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = Notebook.ToLines(_native.ToString()) });
+            foreach (var error in _errors) outputs.Add(error.DeepClone());
+            Cell.SetOutputs(outputs);
+        }
     }
 
     private void Report(int cell, int total, string status, TimeSpan elapsed, string? detail)
@@ -188,26 +296,6 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
         return where + failure.Message;
     }
 
-    private static void AppendError(NotebookCell cell, string name, string message)
-    {
-        var outputs = cell.Json["outputs"] as JsonArray ?? [];
-        outputs.Add(new JsonObject
-        {
-            ["output_type"] = "error",
-            ["ename"] = name,
-            ["evalue"] = message,
-            ["traceback"] = new JsonArray(message),
-        });
-        cell.SetOutputs(outputs);
-    }
-
-    private static void AppendStream(NotebookCell cell, string text)
-    {
-        var outputs = cell.Json["outputs"] as JsonArray ?? [];
-        outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = Notebook.ToLines(text) });
-        cell.SetOutputs(outputs);
-    }
-
     /// <summary>Starts this same program in worker mode (through dotnet when it runs as a .dll).</summary>
     private static Process StartWorker()
     {
@@ -223,6 +311,8 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
         if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
             start.ArgumentList.Add(typeof(NotebookRun).Assembly.Location);
         start.ArgumentList.Add(RunnerOptions.WorkerFlag);
+        // Under `dotnet run` or `dotnet test` these point at their own MSBuild; the kernel's NuGet restore needs the SDK's.
+        foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH" }) start.Environment.Remove(name);
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start the worker process {host}.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NotebookRunner.Notebooks;
 
 namespace NotebookRunner.Supervisor;
 
@@ -31,8 +32,7 @@ internal static class Summary
                 ["seconds"] = Math.Round(r.Seconds, 2),
             }).ToArray()),
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     public static void PrintTable(TextWriter output, string mode, IReadOnlyList<NotebookResult> results)

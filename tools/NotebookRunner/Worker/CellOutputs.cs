@@ -5,8 +5,9 @@ using NotebookRunner.Notebooks;
 namespace NotebookRunner.Worker;
 
 /// <summary>
-/// The outputs of one cell as they are produced: console text merged into <c>stream</c> outputs, displayed
-/// values, the result, an error. Writes can come from any thread (a parallel training loop printing progress).
+/// The outputs of one cell as the kernel produces them: printed text merged into <c>stream</c> outputs, displayed
+/// values (updatable by their display id), the result, an error. Events can come from any thread (a parallel training
+/// loop printing progress).
 /// </summary>
 internal sealed class CellOutputs(int cell)
 {
@@ -15,7 +16,7 @@ internal sealed class CellOutputs(int cell)
 
     public int Cell { get; } = cell;
 
-    /// <summary>Set whenever the outputs change, so the worker re-sends them (an Update can touch an earlier cell).</summary>
+    /// <summary>Set whenever the outputs change, so the worker re-sends them (an update can touch an earlier cell).</summary>
     public bool Dirty { get; set; }
 
     public void Write(string streamName, string text)
@@ -32,22 +33,23 @@ internal sealed class CellOutputs(int cell)
         }
     }
 
-    /// <summary>Adds a <c>display_data</c> output and returns its index, which <see cref="Replace"/> uses.</summary>
-    public int AddDisplay(JsonObject data)
+    public void AddDisplay(string? displayId, JsonObject data)
     {
         lock (_gate)
         {
-            _outputs.Add(new DataOutput("display_data", data, null));
+            _outputs.Add(new DataOutput("display_data", data, null, displayId));
             Dirty = true;
-            return _outputs.Count - 1;
         }
     }
 
-    public void Replace(int index, JsonObject data)
+    /// <summary>Replaces every display shown with this id (the kernel's DisplayedValue.Update).</summary>
+    public void Update(string displayId, JsonObject data)
     {
         lock (_gate)
         {
-            _outputs[index] = ((DataOutput)_outputs[index]) with { Data = data };
+            for (int i = 0; i < _outputs.Count; i++)
+                if (_outputs[i] is DataOutput { DisplayId: var id } shown && id == displayId)
+                    _outputs[i] = shown with { Data = data };
             Dirty = true;
         }
     }
@@ -56,7 +58,7 @@ internal sealed class CellOutputs(int cell)
     {
         lock (_gate)
         {
-            _outputs.Add(new DataOutput("execute_result", data, executionCount));
+            _outputs.Add(new DataOutput("execute_result", data, executionCount, null));
             Dirty = true;
         }
     }
@@ -92,7 +94,7 @@ internal sealed class CellOutputs(int cell)
         };
     }
 
-    private sealed record DataOutput(string Type, JsonObject Data, int? ExecutionCount) : Output
+    private sealed record DataOutput(string Type, JsonObject Data, int? ExecutionCount, string? DisplayId) : Output
     {
         public override JsonObject ToJson()
         {
@@ -117,18 +119,4 @@ internal sealed class CellOutputs(int cell)
             ["traceback"] = new JsonArray(Traceback.Select(t => (JsonNode)JsonValue.Create(t)).ToArray()),
         };
     }
-}
-
-/// <summary>Routes <see cref="Console"/> writes to the cell that is running.</summary>
-internal sealed class CellConsoleWriter(Func<CellOutputs?> current, string streamName) : TextWriter
-{
-    public override Encoding Encoding => Encoding.UTF8;
-
-    public override void Write(char value) => current()?.Write(streamName, value.ToString());
-
-    public override void Write(string? value) => current()?.Write(streamName, value ?? "");
-
-    public override void Write(char[] buffer, int index, int count) => current()?.Write(streamName, new string(buffer, index, count));
-
-    public override void WriteLine(string? value) => current()?.Write(streamName, (value ?? "") + "\n");
 }
