@@ -107,51 +107,55 @@ internal sealed record Peak(int Cores, double NominalGHz, double ClockGHz, int L
     private static float s_sink;
     private static void Sink(float value) => s_sink += value;
 
+    private static float Run256(long iterations) =>
+        Fma.IsSupported ? Run<Vector256<float>, Fused256>(iterations) : Run<Vector256<float>, Separate256>(iterations);
+
+    private static float Run512(long iterations) =>
+        Avx512F.IsSupported ? Run<Vector512<float>, Fused512>(iterations) : Run256(iterations);
+
+    // 12 independent chains a ← a·b + c of one vector type; TOp says how a multiply-add is issued. A struct type argument
+    // gets its own compiled code, so the calls inline to single instructions and the chains stay in registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static float Run256(long iterations)
+    private static float Run<TVector, TOp>(long iterations) where TVector : struct where TOp : struct, IMultiplyAdd<TVector>
     {
-        if (!Fma.IsSupported) return RunPortable(iterations);
-        var b = Vector256.Create(0.9999999f);
-        var c = Vector256.Create(1e-7f);
-        Vector256<float> a0 = Vector256.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        TVector b = TOp.Create(0.9999999f), c = TOp.Create(1e-7f);
+        TVector a0 = TOp.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
         for (long i = 0; i < iterations; i++)
         {
-            a0 = Fma.MultiplyAdd(a0, b, c); a1 = Fma.MultiplyAdd(a1, b, c); a2 = Fma.MultiplyAdd(a2, b, c); a3 = Fma.MultiplyAdd(a3, b, c);
-            a4 = Fma.MultiplyAdd(a4, b, c); a5 = Fma.MultiplyAdd(a5, b, c); a6 = Fma.MultiplyAdd(a6, b, c); a7 = Fma.MultiplyAdd(a7, b, c);
-            a8 = Fma.MultiplyAdd(a8, b, c); a9 = Fma.MultiplyAdd(a9, b, c); a10 = Fma.MultiplyAdd(a10, b, c); a11 = Fma.MultiplyAdd(a11, b, c);
+            a0 = TOp.MultiplyAdd(a0, b, c); a1 = TOp.MultiplyAdd(a1, b, c); a2 = TOp.MultiplyAdd(a2, b, c); a3 = TOp.MultiplyAdd(a3, b, c);
+            a4 = TOp.MultiplyAdd(a4, b, c); a5 = TOp.MultiplyAdd(a5, b, c); a6 = TOp.MultiplyAdd(a6, b, c); a7 = TOp.MultiplyAdd(a7, b, c);
+            a8 = TOp.MultiplyAdd(a8, b, c); a9 = TOp.MultiplyAdd(a9, b, c); a10 = TOp.MultiplyAdd(a10, b, c); a11 = TOp.MultiplyAdd(a11, b, c);
         }
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        return TOp.Sum(a0) + TOp.Sum(a1) + TOp.Sum(a2) + TOp.Sum(a3) + TOp.Sum(a4) + TOp.Sum(a5) +
+               TOp.Sum(a6) + TOp.Sum(a7) + TOp.Sum(a8) + TOp.Sum(a9) + TOp.Sum(a10) + TOp.Sum(a11);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static float Run512(long iterations)
+    private interface IMultiplyAdd<TVector>
     {
-        if (!Avx512F.IsSupported) return Run256(iterations);
-        var b = Vector512.Create(0.9999999f);
-        var c = Vector512.Create(1e-7f);
-        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Avx512F.FusedMultiplyAdd(a0, b, c); a1 = Avx512F.FusedMultiplyAdd(a1, b, c); a2 = Avx512F.FusedMultiplyAdd(a2, b, c);
-            a3 = Avx512F.FusedMultiplyAdd(a3, b, c); a4 = Avx512F.FusedMultiplyAdd(a4, b, c); a5 = Avx512F.FusedMultiplyAdd(a5, b, c);
-            a6 = Avx512F.FusedMultiplyAdd(a6, b, c); a7 = Avx512F.FusedMultiplyAdd(a7, b, c); a8 = Avx512F.FusedMultiplyAdd(a8, b, c);
-            a9 = Avx512F.FusedMultiplyAdd(a9, b, c); a10 = Avx512F.FusedMultiplyAdd(a10, b, c); a11 = Avx512F.FusedMultiplyAdd(a11, b, c);
-        }
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        static abstract TVector Create(float value);
+        static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+        static abstract float Sum(TVector a);
+    }
+
+    private readonly struct Fused256 : IMultiplyAdd<Vector256<float>>
+    {
+        public static Vector256<float> Create(float value) => Vector256.Create(value);
+        public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Fma.MultiplyAdd(a, b, c);
+        public static float Sum(Vector256<float> a) => Vector256.Sum(a);
     }
 
     // Without FMA: separate multiply and add (two instructions per multiply-add), so the "units" come out as what the CPU sustains.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static float RunPortable(long iterations)
+    private readonly struct Separate256 : IMultiplyAdd<Vector256<float>>
     {
-        var b = Vector256.Create(0.9999999f);
-        var c = Vector256.Create(1e-7f);
-        Vector256<float> a0 = Vector256.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = a0 * b + c; a1 = a1 * b + c; a2 = a2 * b + c; a3 = a3 * b + c; a4 = a4 * b + c; a5 = a5 * b + c;
-            a6 = a6 * b + c; a7 = a7 * b + c; a8 = a8 * b + c; a9 = a9 * b + c; a10 = a10 * b + c; a11 = a11 * b + c;
-        }
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        public static Vector256<float> Create(float value) => Vector256.Create(value);
+        public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => a * b + c;
+        public static float Sum(Vector256<float> a) => Vector256.Sum(a);
+    }
+
+    private readonly struct Fused512 : IMultiplyAdd<Vector512<float>>
+    {
+        public static Vector512<float> Create(float value) => Vector512.Create(value);
+        public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Avx512F.FusedMultiplyAdd(a, b, c);
+        public static float Sum(Vector512<float> a) => Vector512.Sum(a);
     }
 }

@@ -14,11 +14,12 @@ It shuffles each part so that consecutive images mix the classes and writes four
 
 import gzip
 import hashlib
-import io
 import random
 import struct
 import sys
 from pathlib import Path
+
+from sample_files import PIXELS, SIDE, print_checksums, write_part
 
 CONTENT_SHA256 = {  # the IDX content after gunzip; the same values as lib/Data/FashionMnist.cs
     "train-images-idx3-ubyte.gz": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
@@ -26,8 +27,6 @@ CONTENT_SHA256 = {  # the IDX content after gunzip; the same values as lib/Data/
     "t10k-images-idx3-ubyte.gz": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
     "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
 }
-SIDE = 28
-PIXELS = SIDE * SIDE
 PER_CLASS = {"train": 800, "t10k": 200}
 SEED = 20250107
 OUT = Path(__file__).resolve().parent / "fashion-sample"
@@ -58,18 +57,6 @@ def read_part(folder: Path, prefix: str) -> list[tuple[int, bytes]]:
     return [(labels[8 + i], images[16 + i * PIXELS:16 + (i + 1) * PIXELS]) for i in range(count)]
 
 
-def idx(type_code: int, dims: list[int], payload: bytes) -> bytes:
-    """An IDX file: two zero bytes, the element type, the number of dimensions, the sizes (big-endian), the data."""
-    return bytes([0, 0, type_code, len(dims)]) + struct.pack(f">{len(dims)}I", *dims) + payload
-
-
-def write_gzip(path: Path, data: bytes) -> None:
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as gz:
-        gz.write(data)
-    path.write_bytes(buffer.getvalue())
-
-
 def main() -> None:
     if len(sys.argv) > 2:
         fail("usage: python3 data/make-fashion-sample.py [folder with the four Fashion-MNIST .gz files]")
@@ -86,15 +73,9 @@ def main() -> None:
         rng.shuffle(part)
         if len({img for _, img in part}) != len(part):
             fail(f"{prefix}: two chosen images are identical")
-        write_gzip(OUT / f"{prefix}-images-idx3-ubyte.gz", idx(0x08, [len(part), SIDE, SIDE], b"".join(img for _, img in part)))
-        write_gzip(OUT / f"{prefix}-labels-idx1-ubyte.gz", idx(0x08, [len(part)], bytes(label for label, _ in part)))
-        counts = [sum(1 for label, _ in part if label == d) for d in range(10)]
-        print(f"{prefix}: {len(part)} images, per class {counts}")
+        write_part(OUT, prefix, part)
 
-    for path in sorted(OUT.glob("*.gz")):
-        packed = path.read_bytes()
-        print(f"{path.name}  gz sha256 {hashlib.sha256(packed).hexdigest()}"
-              f"  idx sha256 {hashlib.sha256(gzip.decompress(packed)).hexdigest()}")
+    print_checksums(OUT)
 
 
 if __name__ == "__main__":

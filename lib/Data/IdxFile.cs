@@ -13,7 +13,7 @@ namespace CnnFromScratch.Data;
 /// inconsistency raises an <see cref="IdxFormatException"/> naming the file and what is wrong, because a silently
 /// misread dataset costs hours of debugging a network that is fine.
 /// </remarks>
-public static class IdxFile
+public static partial class IdxFile
 {
     private const int ChunkSize = 1 << 20;
 
@@ -51,36 +51,6 @@ public static class IdxFile
             return ReadIdx(gzip, source, compressed: true, knownLength: null);
         }
         return ReadIdx(stream, source, compressed: false, knownLength: stream.Length - start);
-    }
-
-    /// <summary>Writes <paramref name="array"/> to <paramref name="path"/>, gzip-compressed when the name ends in ".gz".</summary>
-    public static void Write(string path, IdxArray array)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        using var file = File.Create(path);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-        {
-            using var gzip = new GZipStream(file, CompressionLevel.SmallestSize);
-            Write(gzip, array);
-        }
-        else
-        {
-            Write(file, array);
-        }
-    }
-
-    /// <summary>Writes <paramref name="array"/> to <paramref name="stream"/>, uncompressed.</summary>
-    public static void Write(Stream stream, IdxArray array)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(array);
-        var header = new byte[4 + 4 * array.Dimensions.Count];
-        header[2] = (byte)array.ElementType;
-        header[3] = (byte)array.Dimensions.Count;
-        for (int d = 0; d < array.Dimensions.Count; d++)
-            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), array.Dimensions[d]);
-        stream.Write(header);
-        stream.Write(Encode(array));
     }
 
     private static IdxArray ReadIdx(Stream stream, string source, bool compressed, long? knownLength)
@@ -170,57 +140,6 @@ public static class IdxFile
             throw Bad(source, $"{extra} unexpected bytes after the last element: {promise}, but it is {headerLength + length + extra} bytes long.");
         }
         return buffer;
-    }
-
-    private static Array Decode(IdxElementType type, byte[] payload, int count)
-    {
-        switch (type)
-        {
-            case IdxElementType.UnsignedByte:
-                return payload;
-            case IdxElementType.SignedByte:
-                return payload.Select(b => unchecked((sbyte)b)).ToArray();
-            case IdxElementType.Int16:
-            {
-                var v = new short[count];
-                for (int i = 0; i < count; i++) v[i] = BinaryPrimitives.ReadInt16BigEndian(payload.AsSpan(2 * i));
-                return v;
-            }
-            case IdxElementType.Int32:
-            {
-                var v = new int[count];
-                for (int i = 0; i < count; i++) v[i] = BinaryPrimitives.ReadInt32BigEndian(payload.AsSpan(4 * i));
-                return v;
-            }
-            case IdxElementType.Single:
-            {
-                var v = new float[count];
-                for (int i = 0; i < count; i++) v[i] = BinaryPrimitives.ReadSingleBigEndian(payload.AsSpan(4 * i));
-                return v;
-            }
-            default:
-            {
-                var v = new double[count];
-                for (int i = 0; i < count; i++) v[i] = BinaryPrimitives.ReadDoubleBigEndian(payload.AsSpan(8 * i));
-                return v;
-            }
-        }
-    }
-
-    private static byte[] Encode(IdxArray array)
-    {
-        int size = IdxArray.ElementSize(array.ElementType);
-        var bytes = new byte[(long)array.Length * size];
-        switch (array.Values)
-        {
-            case byte[] v: v.CopyTo(bytes, 0); break;
-            case sbyte[] v: for (int i = 0; i < v.Length; i++) bytes[i] = unchecked((byte)v[i]); break;
-            case short[] v: for (int i = 0; i < v.Length; i++) BinaryPrimitives.WriteInt16BigEndian(bytes.AsSpan(2 * i), v[i]); break;
-            case int[] v: for (int i = 0; i < v.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 * i), v[i]); break;
-            case float[] v: for (int i = 0; i < v.Length; i++) BinaryPrimitives.WriteSingleBigEndian(bytes.AsSpan(4 * i), v[i]); break;
-            case double[] v: for (int i = 0; i < v.Length; i++) BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(8 * i), v[i]); break;
-        }
-        return bytes;
     }
 
     private static IdxFormatException Bad(string source, string problem, Exception? inner = null) => new(source, problem, inner);

@@ -38,14 +38,11 @@ public static partial class ConvBackpropExercises
     {
         if (actual is null || !actual.SameShape(expected))
             return "∂J/∂x has the input's shape (the inputShape argument), not Ho·window × Wo·window: rows and columns that no window covers get 0.";
-        if (Scaled(actual, expected, window * window))
+        if (ExerciseCheck.Agree(actual, expected * (window * window)))
             return "yours is window² times too large: you copied δ into every input of its window (the source's 'upsample' example does " +
                    "the same and forgets the ÷4). Each input counted 1/window² towards the average, so it receives δ/window².";
-        if (Scaled(actual, expected, window))
+        if (ExerciseCheck.Agree(actual, expected * window))
             return "divide by the number of inputs in the window, window² (4 for a 2×2 window), not by window.";
         return "every input of window (i, j) receives δ[n, c, i, j] / window², whatever its value was; inputs outside every window get 0.";
     }
-
-    private static bool Scaled(Tensor actual, Tensor expected, float factor) =>
-        actual.Data.Zip(expected.Data).All(p => MathF.Abs(p.First - factor * p.Second) <= 1e-4f * MathF.Max(1f, MathF.Abs(factor * p.Second)));
 }

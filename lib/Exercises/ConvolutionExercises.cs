@@ -125,15 +125,12 @@ public static class ConvolutionExercises
                 return "off by one: a window fits at positions 0 … H − f, which is H − f + 1 positions.";
             return "the output of a valid convolution with stride 1 is (H − f + 1)×(W − f + 1).";
         }
-        if (Matches(actual, Reference(a, Convolution.Rotate180(w.Reshape(1, 1, w.Dim(0), w.Dim(1))).Reshape(w.Dim(0), w.Dim(1)))))
+        if (ExerciseCheck.Agree(actual, Reference(a, Convolution.Rotate180(w))))
             return "you flipped the kernel: that is convolution as signal processing defines it. A CNN's layer computes the cross-correlation z[i, j] = Σ_u Σ_v a[i + u, j + v] · w[u, v], kernel as it is.";
-        if (Matches(actual, Reference(a, Transpose(w))))
+        if (ExerciseCheck.Agree(actual, Reference(a, Transpose(w))))
             return "the kernel's axes are swapped: w[u, v] (row u, column v) multiplies a[i + u, j + v].";
         return "z[i, j] = Σ_u Σ_v a[i + u, j + v] · w[u, v], for u and v from 0 to f − 1; check the indices inside the window.";
     }
-
-    private static bool Matches(Tensor actual, Tensor candidate) =>
-        actual.SameShape(candidate) && actual.MaxAbsDifference(candidate) <= 1e-4f * MathF.Max(1f, candidate.Data.Max(MathF.Abs));
 
     private static Tensor Transpose(Tensor w)
     {

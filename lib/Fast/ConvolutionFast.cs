@@ -257,7 +257,7 @@ internal static class ConvolutionFast
                 PadInto(x, g.InChannels, g.Height, g.Width, p, padded);
                 x = padded;
             }
-            // ∂J/∂W += x̃ ⋆ δ
+            // ∂J/∂W += x̃ ⊛ δ
             DirectConvolution.AddWeightGradient(x, g.InChannels, ph, pw, delta, g.OutChannels, k, dW, scratch.WideDelta, scratch.Offsets);
             if (!_inputGradient) return;
             // ∂J/∂x̃: each δ goes back onto the k×k pixels its window read, weighted by W; then the padding is cropped off.

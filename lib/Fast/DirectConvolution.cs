@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using CnnFromScratch.Layers;
 
 namespace CnnFromScratch.Fast;
 
@@ -29,7 +30,8 @@ internal static class DirectConvolution
     public static void Correlate(ReadOnlySpan<float> x, int channels, int height, int width,
         ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int outChannels, int k, Span<float> output, Span<float> wide, Span<int> offsets)
     {
-        int oh = height - k + 1, ow = width - k + 1, length = (oh - 1) * width + ow, wideRow = oh * width;
+        int oh = ConvArithmetic.OutputSize(height, k, stride: 1), ow = ConvArithmetic.OutputSize(width, k, stride: 1);
+        int length = (oh - 1) * width + ow, wideRow = oh * width;
         _ = x[channels * height * width - 1];
         _ = w[outChannels * channels * k * k - 1];
         _ = output[outChannels * oh * ow - 1];
@@ -54,7 +56,8 @@ internal static class DirectConvolution
     public static void AddWeightGradient(ReadOnlySpan<float> x, int channels, int height, int width,
         ReadOnlySpan<float> delta, int outChannels, int k, Span<float> dW, Span<float> wideDelta, Span<int> offsets)
     {
-        int oh = height - k + 1, ow = width - k + 1, length = (oh - 1) * width + ow, wideRow = oh * width;
+        int oh = ConvArithmetic.OutputSize(height, k, stride: 1), ow = ConvArithmetic.OutputSize(width, k, stride: 1);
+        int length = (oh - 1) * width + ow, wideRow = oh * width;
         _ = x[channels * height * width - 1];
         _ = delta[outChannels * oh * ow - 1];
         _ = dW[outChannels * channels * k * k - 1];
@@ -88,7 +91,8 @@ internal static class DirectConvolution
     public static void InputGradient(ReadOnlySpan<float> delta, int outChannels, ReadOnlySpan<float> w, int channels, int height, int width,
         int k, Span<float> dx, Span<float> wideDelta, Span<int> offsets)
     {
-        int oh = height - k + 1, ow = width - k + 1, length = (oh - 1) * width + ow, kk = channels * k * k;
+        int oh = ConvArithmetic.OutputSize(height, k, stride: 1), ow = ConvArithmetic.OutputSize(width, k, stride: 1);
+        int length = (oh - 1) * width + ow, kk = channels * k * k;
         int stride = (oh * width + 3 * Lanes - 1) / (3 * Lanes) * (3 * Lanes); // whole tiles of t, zeros beyond oh·W
         _ = delta[outChannels * oh * ow - 1];
         _ = w[outChannels * kk - 1];

@@ -33,8 +33,7 @@ internal static class Simd
             {
                 var vx = Vector256.LoadUnsafe(ref xr, (nuint)i);
                 var vy = Vector256.LoadUnsafe(ref yr, (nuint)i);
-                vy = Fma.IsSupported ? Fma.MultiplyAdd(va, vx, vy) : va * vx + vy;
-                vy.StoreUnsafe(ref yr, (nuint)i);
+                MulAdd(va, vx, vy).StoreUnsafe(ref yr, (nuint)i);
             }
         }
         else if (Vector.IsHardwareAccelerated)
@@ -83,43 +82,6 @@ internal static class Simd
     }
 
     /// <summary>
-    /// Four dot products at once: x·y[0..n), x·y[1..n+1), x·y[2..n+2), x·y[3..n+3) with n = x.Length (y needs n + 3 elements).
-    /// Each load of x serves four multiply-adds, and the four sums are independent chains.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (float, float, float, float) Dot4(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-    {
-        int n = x.Length;
-        y = y[..(n + 3)];
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
-            for (; i <= n - 8; i += 8)
-            {
-                var xv = Vector256.LoadUnsafe(ref xr, (nuint)i);
-                s0 = MulAdd(xv, Vector256.LoadUnsafe(ref yr, (nuint)i), s0);
-                s1 = MulAdd(xv, Vector256.LoadUnsafe(ref yr, (nuint)(i + 1)), s1);
-                s2 = MulAdd(xv, Vector256.LoadUnsafe(ref yr, (nuint)(i + 2)), s2);
-                s3 = MulAdd(xv, Vector256.LoadUnsafe(ref yr, (nuint)(i + 3)), s3);
-            }
-            (t0, t1, t2, t3) = (Vector256.Sum(s0), Vector256.Sum(s1), Vector256.Sum(s2), Vector256.Sum(s3));
-        }
-        for (; i < n; i++)
-        {
-            float xv = Unsafe.Add(ref xr, i);
-            t0 += xv * Unsafe.Add(ref yr, i);
-            t1 += xv * Unsafe.Add(ref yr, i + 1);
-            t2 += xv * Unsafe.Add(ref yr, i + 2);
-            t3 += xv * Unsafe.Add(ref yr, i + 3);
-        }
-        return (t0, t1, t2, t3);
-    }
-
-    /// <summary>
     /// <see cref="Relu(ReadOnlySpan{float}, Span{float})"/> over whole arrays (what the ReLU layer passes), split across
     /// cores when they are long (<see cref="ElementwisePass"/>).
     /// </summary>
@@ -132,11 +94,9 @@ internal static class Simd
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Relu(ReadOnlySpan<float> x, Span<float> y)
     {
-        int n = x.Length;
-        y = y[..n];
+        int n = x.Length, i = 0;
         ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int i = 0;
+        ref float yr = ref MemoryMarshal.GetReference(y[..n]); // one bounds check for the whole loop
         if (Vector256.IsHardwareAccelerated)
             for (; i <= n - 8; i += 8)
             {

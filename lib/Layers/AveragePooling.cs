@@ -9,24 +9,15 @@ namespace CnnFromScratch.Layers;
 public static class AveragePooling
 {
     /// <summary>z[n,c,i,j] = (1/window²) Σ_u Σ_v x[n,c,i·s+u,j·s+v]. Writes into <paramref name="output"/> when given.</summary>
-    public static Tensor ForwardNaive(Tensor input, int window, int stride, Tensor? output = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var g = PoolGeometry.Of(input.Shape, window, stride);
-        Tensor z = g.Output(output);
-        for (int n = 0; n < g.Batch; n++)
-            for (int c = 0; c < g.Channels; c++)
-                for (int i = 0; i < g.OutHeight; i++)
-                    for (int j = 0; j < g.OutWidth; j++)
-                    {
-                        float sum = 0;
-                        for (int u = 0; u < window; u++)
-                            for (int v = 0; v < window; v++)
-                                sum += input[n, c, i * stride + u, j * stride + v];
-                        z[n, c, i, j] = sum / (window * window);
-                    }
-        return z;
-    }
+    public static Tensor ForwardNaive(Tensor input, int window, int stride, Tensor? output = null) =>
+        PoolGeometry.ForwardNaive(input, window, stride, output, (n, c, top, left) =>
+        {
+            float sum = 0;
+            for (int u = 0; u < window; u++)
+                for (int v = 0; v < window; v++)
+                    sum += input[n, c, top + u, left + v];
+            return sum / (window * window);
+        });
 
     /// <summary>
     /// ∂J/∂x: each δ[n,c,i,j] is spread evenly, δ/window², over the inputs of its window (overlapping windows add up).
@@ -39,16 +30,13 @@ public static class AveragePooling
         var g = PoolGeometry.Of(dInput.Shape, window, stride);
         g.RequireDOutput(dOutput);
         dInput.Fill(0f);
-        for (int n = 0; n < g.Batch; n++)
-            for (int c = 0; c < g.Channels; c++)
-                for (int i = 0; i < g.OutHeight; i++)
-                    for (int j = 0; j < g.OutWidth; j++)
-                    {
-                        float share = dOutput[n, c, i, j] / (window * window);
-                        for (int u = 0; u < window; u++)
-                            for (int v = 0; v < window; v++)
-                                dInput[n, c, i * stride + u, j * stride + v] += share;
-                    }
+        g.ForEachWindow((n, c, i, j) =>
+        {
+            float share = dOutput[n, c, i, j] / (window * window);
+            for (int u = 0; u < window; u++)
+                for (int v = 0; v < window; v++)
+                    dInput[n, c, i * stride + u, j * stride + v] += share;
+        });
         return dInput;
     }
 }

@@ -32,7 +32,9 @@ internal readonly record struct ConvGeometry(
     {
         ArgumentNullException.ThrowIfNull(bias, name);
         if (bias.Rank != 1 || bias.Length != OutChannels)
-            throw new ArgumentException($"The bias must have {OutChannels} elements (one per output channel); got {TensorShape.Format(bias.Shape)}.", name);
+            throw new ArgumentException(
+                $"The bias must have {OutChannels} elements (one per output channel); got {TensorShape.Format(bias.Shape)}. " +
+                $"Use a vector of length O = {OutChannels}: new Tensor({OutChannels}) or Tensor.Vector(…).", name);
     }
 
     /// <summary>The given output buffer after checking its shape, or a new one.</summary>
@@ -55,11 +57,16 @@ internal readonly record struct ConvGeometry(
         return dBias;
     }
 
+    /// <summary>How to get the right tensor: the gradient of this call's own output, or no buffer at all.</summary>
+    internal static string ShapeHint(string name) => name == "dOutput"
+        ? "Pass δ = ∂J/∂output for this kernel's own output: it has the shape the forward pass returned."
+        : $"{name} receives the result: give it exactly that shape, or pass null where it is optional and get a new tensor.";
+
     private static Tensor Require(Tensor? t, string name, int a, int b, int c, int d)
     {
         if (t is null) return new Tensor(a, b, c, d);
         if (t.Rank != 4 || t.Dim(0) != a || t.Dim(1) != b || t.Dim(2) != c || t.Dim(3) != d)
-            throw new ArgumentException($"{name} must have shape {a}×{b}×{c}×{d}; got {TensorShape.Format(t.Shape)}.", name);
+            throw new ArgumentException($"{name} must have shape {a}×{b}×{c}×{d}; got {TensorShape.Format(t.Shape)}. {ShapeHint(name)}", name);
         return t;
     }
 }

@@ -19,9 +19,15 @@ public static partial class Convolution
         return padded;
     }
 
-    /// <summary>A new kernel tensor with every k×k kernel turned by 180°: rot180(W)[o,c,u,v] = W[o,c,k−1−u,k−1−v].</summary>
+    /// <summary>
+    /// A new kernel tensor with every k×k kernel turned by 180°: rot180(W)[o,c,u,v] = W[o,c,k−1−u,k−1−v]. A single k×k
+    /// kernel (rank 2) is turned as it is.
+    /// </summary>
     public static Tensor Rotate180(Tensor weights)
     {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights.Rank == 2)
+            return Rotate180(weights.Reshape(1, 1, weights.Dim(0), weights.Dim(1))).Reshape(weights.Dim(0), weights.Dim(1));
         RequireImages(weights, nameof(weights));
         int kh = weights.Dim(2), kw = weights.Dim(3);
         var rotated = new Tensor(weights.Shape.ToArray());
@@ -55,6 +61,8 @@ public static partial class Convolution
     private static void RequireImages(Tensor t, string name)
     {
         ArgumentNullException.ThrowIfNull(t, name);
-        if (t.Rank != 4) throw new ArgumentException($"{name} must be a rank-4 tensor (N×C×H×W or O×C×k×k); got {TensorShape.Format(t.Shape)}.", name);
+        if (t.Rank != 4)
+            throw new ArgumentException($"{name} must be a rank-4 tensor (N×C×H×W or O×C×k×k); got {TensorShape.Format(t.Shape)}. " +
+                "A single H×W image or k×k kernel is 1×1×H×W: Reshape(1, 1, H, W).", name);
     }
 }

@@ -1,5 +1,3 @@
-using CnnFromScratch.Tensors;
-
 namespace CnnFromScratch.Layers;
 
 /// <summary>The input checks shared by the image layers (convolution and pooling), with the messages students need.</summary>

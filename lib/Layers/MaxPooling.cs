@@ -10,21 +10,12 @@ namespace CnnFromScratch.Layers;
 public static class MaxPooling
 {
     /// <summary>z[n,c,i,j] = max over u,v &lt; window of x[n,c,i·s+u,j·s+v]. Writes into <paramref name="output"/> when given.</summary>
-    public static Tensor ForwardNaive(Tensor input, int window, int stride, Tensor? output = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var g = PoolGeometry.Of(input.Shape, window, stride);
-        Tensor z = g.Output(output);
-        for (int n = 0; n < g.Batch; n++)
-            for (int c = 0; c < g.Channels; c++)
-                for (int i = 0; i < g.OutHeight; i++)
-                    for (int j = 0; j < g.OutWidth; j++)
-                    {
-                        (int h, int w) = Argmax(input, n, c, i * stride, j * stride, window);
-                        z[n, c, i, j] = input[n, c, h, w];
-                    }
-        return z;
-    }
+    public static Tensor ForwardNaive(Tensor input, int window, int stride, Tensor? output = null) =>
+        PoolGeometry.ForwardNaive(input, window, stride, output, (n, c, top, left) =>
+        {
+            (int h, int w) = Argmax(input, n, c, top, left, window);
+            return input[n, c, h, w];
+        });
 
     /// <summary>
     /// ∂J/∂x: each δ[n,c,i,j] goes to the position of its window's maximum, every other input gets 0
@@ -37,14 +28,11 @@ public static class MaxPooling
         var g = PoolGeometry.Of(input.Shape, window, stride);
         g.RequireDOutput(dOutput);
         Tensor dx = g.DInput(dInput).Fill(0f);
-        for (int n = 0; n < g.Batch; n++)
-            for (int c = 0; c < g.Channels; c++)
-                for (int i = 0; i < g.OutHeight; i++)
-                    for (int j = 0; j < g.OutWidth; j++)
-                    {
-                        (int h, int w) = Argmax(input, n, c, i * stride, j * stride, window);
-                        dx[n, c, h, w] += dOutput[n, c, i, j];
-                    }
+        g.ForEachWindow((n, c, i, j) =>
+        {
+            (int h, int w) = Argmax(input, n, c, i * stride, j * stride, window);
+            dx[n, c, h, w] += dOutput[n, c, i, j];
+        });
         return dx;
     }
 

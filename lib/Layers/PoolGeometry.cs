@@ -17,6 +17,31 @@ internal readonly record struct PoolGeometry(int Batch, int Channels, int Height
             ConvArithmetic.OutputSize(inputShape[2], window, stride), ConvArithmetic.OutputSize(inputShape[3], window, stride));
     }
 
+    /// <summary>
+    /// The naive forward pass of any pooling: z[n,c,i,j] = <paramref name="windowValue"/>(n, c, i·s, j·s), the value of the
+    /// window whose top-left input is row i·s, column j·s. Writes into <paramref name="output"/> when given.
+    /// </summary>
+    public static Tensor ForwardNaive(Tensor input, int window, int stride, Tensor? output, Func<int, int, int, int, float> windowValue)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var g = Of(input.Shape, window, stride);
+        Tensor z = g.Output(output);
+        g.ForEachWindow((n, c, i, j) => z[n, c, i, j] = windowValue(n, c, i * stride, j * stride));
+        return z;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="atWindow"/>(n, c, i, j) for every output position in reading order; its window's top-left
+    /// input is row i·s, column j·s of plane (n, c). The naive kernels' four loops, written once.
+    /// </summary>
+    public void ForEachWindow(Action<int, int, int, int> atWindow)
+    {
+        for (int n = 0; n < Batch; n++)
+            for (int c = 0; c < Channels; c++)
+                for (int i = 0; i < OutHeight; i++)
+                    for (int j = 0; j < OutWidth; j++) atWindow(n, c, i, j);
+    }
+
     /// <summary>The given output buffer after checking its shape, or a new one.</summary>
     public Tensor Output(Tensor? output) => Require(output, nameof(output), OutHeight, OutWidth);
 
@@ -30,7 +55,8 @@ internal readonly record struct PoolGeometry(int Batch, int Channels, int Height
     {
         if (t is null) return new Tensor(Batch, Channels, h, w);
         if (t.Rank != 4 || t.Dim(0) != Batch || t.Dim(1) != Channels || t.Dim(2) != h || t.Dim(3) != w)
-            throw new ArgumentException($"{name} must have shape {Batch}×{Channels}×{h}×{w}; got {TensorShape.Format(t.Shape)}.", name);
+            throw new ArgumentException(
+                $"{name} must have shape {Batch}×{Channels}×{h}×{w}; got {TensorShape.Format(t.Shape)}. {ConvGeometry.ShapeHint(name)}", name);
         return t;
     }
 }

@@ -1,5 +1,4 @@
 using CnnFromScratch.Layers;
-using CnnFromScratch.Losses;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Training;

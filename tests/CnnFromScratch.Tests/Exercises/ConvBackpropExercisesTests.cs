@@ -14,27 +14,22 @@ public sealed class ConvBackpropExercisesTests
     [Fact]
     public void Conv_backward_rejects_an_input_gradient_that_forgets_to_rotate_the_kernel()
     {
-        ExerciseResult r = ConvBackpropExercises.CheckConvBackward(WeightGradient, InputGradientWithoutRotation);
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂a (3×3 input, 2×2 kernel (the hand example))", r.Message);
-        Assert.Contains("forgot to rotate the kernel by 180°", r.Message);
+        ExerciseAssert.Rejects(ConvBackpropExercises.CheckConvBackward(WeightGradient, InputGradientWithoutRotation),
+            "∂J/∂a (3×3 input, 2×2 kernel (the hand example))", "forgot to rotate the kernel by 180°");
     }
 
     [Fact]
     public void Conv_backward_rejects_a_weight_gradient_with_input_and_delta_swapped()
     {
-        ExerciseResult r = ConvBackpropExercises.CheckConvBackward(WeightGradientSwapped, InputGradient);
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂W", r.Message);
-        Assert.Contains("rotated by 180°", r.Message);
+        ExerciseAssert.Rejects(ConvBackpropExercises.CheckConvBackward(WeightGradientSwapped, InputGradient),
+            "∂J/∂W", "rotated by 180°");
     }
 
     [Fact]
     public void Conv_backward_rejects_a_weight_gradient_of_the_wrong_shape()
     {
-        ExerciseResult r = ConvBackpropExercises.CheckConvBackward((a, _) => new Tensor(a.Dim(0), a.Dim(1)), InputGradient);
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("expected shape", r.Message);
+        ExerciseAssert.Rejects(ConvBackpropExercises.CheckConvBackward((a, _) => new Tensor(a.Dim(0), a.Dim(1)), InputGradient),
+            "expected shape");
     }
 
     [Fact]
@@ -49,19 +44,15 @@ public sealed class ConvBackpropExercisesTests
     [Fact]
     public void Max_pool_backward_rejects_spreading_the_gradient_evenly()
     {
-        ExerciseResult r = ConvBackpropExercises.CheckMaxPoolBackward(SpreadEvenly);
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("the 4×4 hand example", r.Message);
-        Assert.Contains("average pooling", r.Message);
+        ExerciseAssert.Rejects(ConvBackpropExercises.CheckMaxPoolBackward(SpreadEvenly),
+            "the 4×4 hand example", "average pooling");
     }
 
     [Fact]
     public void Max_pool_backward_rejects_routing_to_the_last_maximum_on_ties()
     {
-        ExerciseResult r = ConvBackpropExercises.CheckMaxPoolBackward((x, d, k) => MaxPoolBackwardTo(x, d, k, lastOnTie: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("ties", r.Message);
-        Assert.Contains("first in reading order", r.Message);
+        ExerciseAssert.Rejects(ConvBackpropExercises.CheckMaxPoolBackward((x, d, k) => MaxPoolBackwardTo(x, d, k, lastOnTie: true)),
+            "ties", "first in reading order");
     }
 
     [Fact]

@@ -27,8 +27,7 @@ public sealed class DataExercisesTests
             for (int n = 0; n < labels.Length; n++) y[labels[n], n] = 1f;
             return y;
         });
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("K×N, the transpose", r.Message);
+        ExerciseAssert.Rejects(r, "K×N, the transpose");
     }
 
     [Fact]
@@ -41,8 +40,7 @@ public sealed class DataExercisesTests
             for (int n = 0; n < labels.Length; n++) y[n, labels[n] + 1] = 1f;
             return y;
         });
-        Assert.Equal(ExerciseStatus.Failed, wide.Status);
-        Assert.Contains("exactly K = 10 columns", wide.Message);
+        ExerciseAssert.Rejects(wide, "exactly K = 10 columns");
 
         ExerciseResult shifted = DataExercises.CheckOneHot((labels, k) =>
         {
@@ -50,8 +48,7 @@ public sealed class DataExercisesTests
             for (int n = 0; n < labels.Length; n++) y[n, (labels[n] + 1) % k] = 1f;
             return y;
         });
-        Assert.Equal(ExerciseStatus.Failed, shifted.Status);
-        Assert.Contains("off-by-one", shifted.Message);
+        ExerciseAssert.Rejects(shifted, "off-by-one");
     }
 
     [Fact]
@@ -63,8 +60,7 @@ public sealed class DataExercisesTests
             for (int n = 0; n < labels.Length; n++) y[n, labels[n]] = labels[n];
             return y;
         });
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("exactly one 1", r.Message);
+        ExerciseAssert.Rejects(r, "exactly one 1");
     }
 
     // ---- class means ----
@@ -80,17 +76,15 @@ public sealed class DataExercisesTests
     [Fact]
     public void ClassMeans_check_rejects_sums_that_were_never_divided()
     {
-        ExerciseResult r = DataExercises.CheckClassMeans((x, labels, k) => ClassMeans(x, labels, k, (_, _) => 1.0), Synthetic());
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("divide each class's sum by the number of images in that class", r.Message);
+        ExerciseAssert.Rejects(DataExercises.CheckClassMeans((x, labels, k) => ClassMeans(x, labels, k, (_, _) => 1.0), Synthetic()),
+            "divide each class's sum by the number of images in that class");
     }
 
     [Fact]
     public void ClassMeans_check_rejects_dividing_by_the_total_count()
     {
-        ExerciseResult r = DataExercises.CheckClassMeans((x, labels, k) => ClassMeans(x, labels, k, (_, n) => n), Synthetic());
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("not by the total number of images N", r.Message);
+        ExerciseAssert.Rejects(DataExercises.CheckClassMeans((x, labels, k) => ClassMeans(x, labels, k, (_, n) => n), Synthetic()),
+            "not by the total number of images N");
     }
 
     [Fact]
@@ -104,8 +98,7 @@ public sealed class DataExercisesTests
             for (int i = 0; i < n; i++) m[i] = x.Data.AsSpan(i * size, size).ToArray().Average();
             return m;
         }, Synthetic());
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("keep the pixel axes", r.Message);
+        ExerciseAssert.Rejects(r, "keep the pixel axes");
     }
 
     [Fact]
@@ -122,8 +115,7 @@ public sealed class DataExercisesTests
                         swapped[c, j, i] = right[c, i, j];
             return swapped;
         }, Synthetic());
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("rows and columns are swapped", r.Message);
+        ExerciseAssert.Rejects(r, "rows and columns are swapped");
     }
 
     // The notebook's solutions (notebooks/solutions/01-data.csx), repeated here.

@@ -18,53 +18,43 @@ public sealed class GoingDeeperExercisesTests
     [Fact]
     public void Forward_rejects_overwriting_the_sum_for_each_input_channel()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, lastChannelOnly: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("the hand example", r.Message);
-        Assert.Contains("only one input channel", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, lastChannelOnly: true)),
+            "the hand example", "only one input channel");
     }
 
     [Fact]
     public void Forward_rejects_the_bias_added_once_per_input_channel()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, biasPerChannel: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("once per input channel", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, biasPerChannel: true)),
+            "once per input channel");
     }
 
     [Fact]
     public void Forward_rejects_a_forgotten_bias()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, noBias: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("forgot the bias", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, noBias: true)),
+            "forgot the bias");
     }
 
     [Fact]
     public void Forward_rejects_the_two_channel_indices_of_the_weights_swapped()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, swapChannels: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("the hand example", r.Message);
-        Assert.Contains("swapped W's two channel indices", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, swapChannels: true)),
+            "the hand example", "swapped W's two channel indices");
     }
 
     [Fact]
     public void Forward_rejects_flipped_kernels()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, flipKernels: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("flipped the kernels", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, p, flipKernels: true)),
+            "flipped the kernels");
     }
 
     [Fact]
     public void Forward_rejects_ignoring_the_padding()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, 0));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("padding 1", r.Message);
-        Assert.Contains("expected shape", r.Message);
-        Assert.Contains("unpadded convolution", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvForward((a, w, b, p) => Forward(a, w, b, 0)),
+            "padding 1", "expected shape", "unpadded convolution");
     }
 
     [Fact]
@@ -78,55 +68,43 @@ public sealed class GoingDeeperExercisesTests
     [Fact]
     public void Backward_rejects_an_input_gradient_from_the_last_filter_only()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, inputFromLastFilterOnly: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂a (the hand example", r.Message);
-        Assert.Contains("one filter only", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, inputFromLastFilterOnly: true)),
+            "∂J/∂a (the hand example", "one filter only");
     }
 
     [Fact]
     public void Backward_rejects_an_input_gradient_without_the_rotation()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, noRotation: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂a", r.Message);
-        Assert.Contains("forgot to rotate", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, noRotation: true)),
+            "∂J/∂a", "forgot to rotate");
     }
 
     [Fact]
     public void Backward_rejects_an_input_gradient_with_the_channel_indices_swapped()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, inputSwapChannels: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂a", r.Message);
-        Assert.Contains("swapped W's two channel indices", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, inputSwapChannels: true)),
+            "∂J/∂a", "swapped W's two channel indices");
     }
 
     [Fact]
     public void Backward_rejects_a_bias_gradient_summed_over_every_filter()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, biasSumsAllFilters: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂b", r.Message);
-        Assert.Contains("sum of all of δ", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, biasSumsAllFilters: true)),
+            "∂J/∂b", "sum of all of δ");
     }
 
     [Fact]
     public void Backward_rejects_a_weight_gradient_with_input_and_delta_swapped()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, weightRotated: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂W", r.Message);
-        Assert.Contains("rotated by 180°", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, weightRotated: true)),
+            "∂J/∂W", "rotated by 180°");
     }
 
     [Fact]
     public void Backward_rejects_a_weight_gradient_with_the_channel_indices_swapped()
     {
-        ExerciseResult r = GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, weightSwapChannels: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂W", r.Message);
-        Assert.Contains("channel indices swapped", r.Message);
+        ExerciseAssert.Rejects(GoingDeeperExercises.CheckConvBackward((a, w, d) => Backward(a, w, d, weightSwapChannels: true)),
+            "∂J/∂W", "channel indices swapped");
     }
 
     [Fact]

@@ -20,28 +20,22 @@ public sealed class PoolingAndConvBatchExercisesTests
     [Fact]
     public void Avg_pool_backward_rejects_the_sources_upsample_without_dividing_by_four()
     {
-        ExerciseResult r = ConvBackpropExercises.CheckAvgPoolBackward((d, s, k) => AvgPoolBackward(d, s, k, share: 1f));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("hand example", r.Message);
-        Assert.Contains("forgets the ÷4", r.Message);
+        ExerciseAssert.Rejects(ConvBackpropExercises.CheckAvgPoolBackward((d, s, k) => AvgPoolBackward(d, s, k, share: 1f)),
+            "hand example", "forgets the ÷4");
     }
 
     [Fact]
     public void Avg_pool_backward_rejects_dividing_by_the_window_instead_of_its_area()
     {
-        ExerciseResult r = ConvBackpropExercises.CheckAvgPoolBackward((d, s, k) => AvgPoolBackward(d, s, k, share: 1f / k));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("not by window", r.Message);
+        ExerciseAssert.Rejects(ConvBackpropExercises.CheckAvgPoolBackward((d, s, k) => AvgPoolBackward(d, s, k, share: 1f / k)),
+            "not by window");
     }
 
     [Fact]
     public void Avg_pool_backward_rejects_an_output_that_drops_the_uncovered_rows()
     {
-        ExerciseResult r = ConvBackpropExercises.CheckAvgPoolBackward((d, s, k) =>
-            AvgPoolBackward(d, [s[0], s[1], d.Dim(2) * k, d.Dim(3) * k], k));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("last row and column unused", r.Message);
-        Assert.Contains("input's shape", r.Message);
+        ExerciseAssert.Rejects(ConvBackpropExercises.CheckAvgPoolBackward((d, s, k) =>
+            AvgPoolBackward(d, [s[0], s[1], d.Dim(2) * k, d.Dim(3) * k], k)), "last row and column unused", "input's shape");
     }
 
     [Fact]
@@ -56,8 +50,7 @@ public sealed class PoolingAndConvBatchExercisesTests
                         for (int j = 0; j < d.Dim(3); j++) dx[n, c, i * k, j * k] = d[n, c, i, j];
             return dx;
         });
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("δ[n, c, i, j] / window²", r.Message);
+        ExerciseAssert.Rejects(r, "δ[n, c, i, j] / window²");
     }
 
     // ---- convolution backward: batch × channels, stride and padding ----
@@ -107,16 +100,12 @@ public sealed class PoolingAndConvBatchExercisesTests
                         for (int j = 0; j < d.Dim(3); j++) db[n, o] += d[n, o, i, j];
             return (dA, dW, db);
         });
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("one entry per filter", r.Message);
+        ExerciseAssert.Rejects(r, "one entry per filter");
     }
 
     private static void AssertConvFails(Func<Tensor, Tensor, Tensor, int, int, (Tensor, Tensor, Tensor)> attempt, string where, string hint)
     {
-        ExerciseResult r = ConvBackpropExercises.CheckConvBackwardBatch(attempt);
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains(where, r.Message);
-        Assert.Contains(hint, r.Message);
+        ExerciseAssert.Rejects(ConvBackpropExercises.CheckConvBackwardBatch(attempt), where, hint);
     }
 
     private static Tensor AvgPoolBackward(Tensor delta, int[] inputShape, int window, float? share = null)

@@ -18,35 +18,29 @@ public sealed class TrainingWellExercisesTests
     [Fact]
     public void Dropout_rejects_a_forward_pass_that_does_not_scale_the_kept_units()
     {
-        ExerciseResult r = TrainingWellExercises.CheckDropout((x, u, p) => x * u.Map(v => v >= p ? 1f : 0f), DropoutBackward);
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("dropout forward", r.Message);
-        Assert.Contains("did not scale the kept ones", r.Message);
+        ExerciseAssert.Rejects(TrainingWellExercises.CheckDropout((x, u, p) => x * u.Map(v => v >= p ? 1f : 0f), DropoutBackward),
+            "dropout forward", "did not scale the kept ones");
     }
 
     [Fact]
     public void Dropout_rejects_a_mask_that_keeps_the_units_with_u_below_p()
     {
-        ExerciseResult r = TrainingWellExercises.CheckDropout((x, u, p) => x * u.Map(v => v < p ? 1f / (1f - p) : 0f), DropoutBackward);
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("keeps the units with u < p", r.Message);
+        ExerciseAssert.Rejects(TrainingWellExercises.CheckDropout((x, u, p) => x * u.Map(v => v < p ? 1f / (1f - p) : 0f), DropoutBackward),
+            "keeps the units with u < p");
     }
 
     [Fact]
     public void Dropout_rejects_scaling_by_1_over_p()
     {
-        ExerciseResult r = TrainingWellExercises.CheckDropout((x, u, p) => x * u.Map(v => v >= p ? 1f / p : 0f), DropoutBackward);
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("not 1/p", r.Message);
+        ExerciseAssert.Rejects(TrainingWellExercises.CheckDropout((x, u, p) => x * u.Map(v => v >= p ? 1f / p : 0f), DropoutBackward),
+            "not 1/p");
     }
 
     [Fact]
     public void Dropout_rejects_a_backward_pass_that_ignores_the_mask()
     {
-        ExerciseResult r = TrainingWellExercises.CheckDropout(DropoutForward, (delta, _, _) => delta.Clone());
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("dropout backward", r.Message);
-        Assert.Contains("unchanged", r.Message);
+        ExerciseAssert.Rejects(TrainingWellExercises.CheckDropout(DropoutForward, (delta, _, _) => delta.Clone()),
+            "dropout backward", "unchanged");
     }
 
     [Fact]
@@ -98,29 +92,22 @@ public sealed class TrainingWellExercisesTests
     [Fact]
     public void Batch_norm_backward_rejects_treating_mean_and_variance_as_constants()
     {
-        ExerciseResult r = TrainingWellExercises.CheckBatchNormBackward((x, g, delta, e) =>
-            BatchNormBackwardVariant(x, g, delta, e, (n, d, _, _, _) => n * d));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂x", r.Message);
-        Assert.Contains("treated μ and σ² as constants", r.Message);
+        ExerciseAssert.Rejects(TrainingWellExercises.CheckBatchNormBackward((x, g, delta, e) =>
+            BatchNormBackwardVariant(x, g, delta, e, (n, d, _, _, _) => n * d)), "∂J/∂x", "treated μ and σ² as constants");
     }
 
     [Fact]
     public void Batch_norm_backward_rejects_dropping_the_path_through_the_variance()
     {
-        ExerciseResult r = TrainingWellExercises.CheckBatchNormBackward((x, g, delta, e) =>
-            BatchNormBackwardVariant(x, g, delta, e, (n, d, _, sd, _) => n * d - sd));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("not the one through σ²", r.Message);
+        ExerciseAssert.Rejects(TrainingWellExercises.CheckBatchNormBackward((x, g, delta, e) =>
+            BatchNormBackwardVariant(x, g, delta, e, (n, d, _, sd, _) => n * d - sd)), "not the one through σ²");
     }
 
     [Fact]
     public void Batch_norm_backward_rejects_the_unbiased_variance()
     {
-        ExerciseResult r = TrainingWellExercises.CheckBatchNormBackward((x, g, delta, e) =>
-            BatchNormBackwardVariant(x, g, delta, e, (n, d, xh, sd, sdx) => n * d - sd - xh * sdx, unbiased: true));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("biased variance", r.Message);
+        ExerciseAssert.Rejects(TrainingWellExercises.CheckBatchNormBackward((x, g, delta, e) =>
+            BatchNormBackwardVariant(x, g, delta, e, (n, d, xh, sd, sdx) => n * d - sd - xh * sdx, unbiased: true)), "biased variance");
     }
 
     [Fact]
@@ -133,9 +120,7 @@ public sealed class TrainingWellExercisesTests
             for (int i = 0; i < x.Dim(0); i++) for (int j = 0; j < x.Dim(1); j++) dGamma[j] += delta[i, j] * x[i, j];
             return (dx, dGamma, dBeta);
         });
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains("∂J/∂γ", r.Message);
-        Assert.Contains("not x itself", r.Message);
+        ExerciseAssert.Rejects(r, "∂J/∂γ", "not x itself");
     }
 
     [Fact]
@@ -170,9 +155,7 @@ public sealed class TrainingWellExercisesTests
             "no decay" => (w, g, eta, _) => w - eta * g,
             _ => (w, g, eta, lambda) => w - eta * (g + 0.5f * lambda * w),
         };
-        ExerciseResult r = TrainingWellExercises.CheckWeightDecayStep(Step(update));
-        Assert.Equal(ExerciseStatus.Failed, r.Status);
-        Assert.Contains(hint, r.Message);
+        ExerciseAssert.Rejects(TrainingWellExercises.CheckWeightDecayStep(Step(update)), hint);
     }
 
     [Fact]

@@ -130,6 +130,25 @@ public sealed class Conv2dTests
         LayerAssert.Equal(new float[,] { { 1, 0, 2, 0 }, { 0, 0, 0, 0 }, { 3, 0, 4, 0 }, { 0, 0, 0, 0 } }, dilated.Reshape(4, 4));
     }
 
+    [Fact]
+    public void Rotate180_turns_a_single_kxk_kernel_and_explains_other_ranks()
+    {
+        Assert.Equal(new float[] { 4, 3, 2, 1 }, Convolution.Rotate180(Tensor.From(new float[,] { { 1, 2 }, { 3, 4 } })).Data);
+        var e = Assert.Throws<ArgumentException>(() => Convolution.Pad(new Tensor(3, 3), 1));
+        Assert.Contains("Reshape(1, 1, H, W)", e.Message);
+    }
+
+    [Fact]
+    public void Kernel_rejects_a_delta_of_the_wrong_shape_with_the_same_hint_as_the_layers()
+    {
+        Tensor x = new(1, 1, 4, 4), w = new(1, 1, 3, 3);
+        var e = Assert.Throws<ArgumentException>(() => Convolution.BackwardNaive(x, w, new Tensor(1, 1, 4, 4)));
+        Assert.Contains("dOutput must have shape 1×1×2×2", e.Message);
+        Assert.Contains("the shape the forward pass returned", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Convolution.ForwardFast(x, w, new Tensor(2)));
+        Assert.Contains("new Tensor(1)", e.Message);
+    }
+
     [Theory]
     [InlineData(Implementation.Naive)]
     [InlineData(Implementation.Fast)]
