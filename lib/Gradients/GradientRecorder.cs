@@ -16,7 +16,7 @@ namespace CnnFromScratch.Gradients;
 /// <para>In a notebook, with <see cref="Plotting.GradientNormCurves"/> drawing it live:</para>
 /// <code>
 /// var norms = new GradientRecorder(model, every: 5);
-/// var view = display(GradientNormCurves.Plot(norms));
+/// var view = KernelInvocationContext.Current.Display(GradientNormCurves.Plot(norms));   // display() returns a handle that does not update
 /// Trainer.Fit(model, loss, optimizer, x, y, new TrainingOptions
 /// {
 ///     OnBatch = b => { if (norms.Record(b) &amp;&amp; norms.Count % 20 == 0) view.Update(GradientNormCurves.Plot(norms)); },

@@ -6,7 +6,8 @@ namespace CnnFromScratch.Plotting;
 /// <summary>
 /// Live loss and accuracy curves for a training run. Feed it from <see cref="TrainingOptions.OnBatch"/> and
 /// <see cref="TrainingOptions.OnEpoch"/>, and redraw <see cref="Chart"/> whenever you like:
-/// in a notebook, <c>var view = display(curves.Chart());</c> once, then <c>view.Update(curves.Chart())</c>.
+/// in a notebook, <c>var view = KernelInvocationContext.Current.Display(curves.Chart());</c> once (with
+/// <c>using Microsoft.DotNet.Interactive;</c>: the handle <c>display()</c> returns does not update), then <c>view.Update(curves.Chart())</c>.
 /// </summary>
 /// <remarks>
 /// The x-axis counts optimizer steps (mini-batches). The loss of every batch is drawn against the left axis,
