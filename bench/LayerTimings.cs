@@ -45,7 +45,7 @@ internal static class LayerTimings
             ILayer fast = fastModel.Layers[k];
             ILayer? naive = s.FastOnly ? null : naiveModel.Layers[k] switch
             {
-                Conv2d or MaxPool2d or AvgPool2d => naiveModel.Layers[k],
+                Conv2d or MaxPool2d or AvgPool2d or BatchNorm => naiveModel.Layers[k],
                 Dense dense => new NaiveDense(dense),
                 _ => null,
             };
@@ -81,7 +81,9 @@ internal static class LayerTimings
             loss.Forward(model.Forward(images), targets);
             model.Backward(loss.Backward(), inputGradient: false);
         }, Rounds);
+        model.Training = false;   // inference: batch norm with its running statistics, no dropout
         double inference = Best(() => model.Forward(images), Rounds);
+        model.Training = true;
         double stepFlops = Flops.TrainingStep(model, n), inferenceFlops = Flops.Inference(model, n);
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,80 +1,206 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using CnnFromScratch.Layers;
 
 namespace CnnFromScratch.Fast;
 
 /// <summary>
-/// The same four per-channel operations as the naive batch-norm loops, vectorised over each contiguous block of S = H·W
-/// values (one channel of one sample) with <see cref="Vector{T}"/>; sums are taken in float per block and in double
-/// across blocks. For dense features (S = 1) there is nothing contiguous to vectorise within a channel, and the layer
-/// uses the naive loops, which are cheap there.
+/// The same four operations as <see cref="BatchNormNaive"/>, for all channels at once. Feature maps (S = H·W ≥ 8): each
+/// plane (one channel of one sample, S contiguous values) is one item of a pass split across the cores, vectorised with
+/// <see cref="Vector{T}"/>; a plane's sums (in float) are kept per plane and added per channel in sample order (in double)
+/// afterwards, so the result has the same bits for any thread count, and the same bits as the serial kernels before them
+/// (the chapters' printed numbers do not move). Dense features (S = 1): the naive arithmetic, one sweep over the rows in
+/// memory order (the naive loops stride across the rows, one channel at a time). Planes of 2–7 values use the naive loops.
 /// </summary>
-internal static class BatchNormFast
+internal sealed class BatchNormFast : ChunkedPass
 {
-    public static (double Mean, double Variance) Statistics(float[] x, int n, int c, int s, int ch)
+    private const int ParallelLength = 1 << 15;   // below this many values a pass runs on the caller
+    [ThreadStatic] private static BatchNormFast? t_pass;
+
+    private enum Step { Sum, SquaredDeviations, Normalize, Sums, InputGradient }
+
+    private Step _step;
+    private int _c, _s;
+    private float[] _x = [], _h = [], _out = [];                   // the step's arrays (input, x̂ or δ, output)
+    private double[] _u = [], _v = [], _w = [];                    // per channel: μ, 1/√(σ² + ε); or a, b, e
+    private float[] _gamma = [], _beta = [];
+    private double[] _planeA = [], _planeB = [];                    // per plane: Σ and Σ of squares or products
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Statistics(float[] x, int n, int c, int s, double[] mean, double[] variance)
     {
-        double sum = 0;
-        for (int i = 0; i < n; i++) sum += Simd.Sum(x.AsSpan((i * c + ch) * s, s));
-        double mean = sum / (n * s), squares = 0;
-        for (int i = 0; i < n; i++) squares += SquaredDeviations(x.AsSpan((i * c + ch) * s, s), (float)mean);
-        return (mean, squares / (n * s));
+        if (s == 1) { DenseStatistics(x, n, c, mean, variance); return; }
+        if (s < Vector<float>.Count) { BatchNormNaive.Statistics(x, n, c, s, mean, variance); return; }
+        var p = Prepare(Step.Sum, n, c, s);
+        p._x = x;
+        p.Go(n, c, s);
+        for (int ch = 0; ch < c; ch++)
+        {
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += p._planeA[i * c + ch];
+            mean[ch] = sum / (n * s);
+        }
+        p = Prepare(Step.SquaredDeviations, n, c, s);
+        (p._x, p._u) = (x, mean);
+        p.Go(n, c, s);
+        for (int ch = 0; ch < c; ch++)
+        {
+            double squares = 0;
+            for (int i = 0; i < n; i++) squares += p._planeA[i * c + ch];
+            variance[ch] = squares / (n * s);
+        }
     }
 
-    public static void Normalize(float[] x, float[] xHat, float[] y, int n, int c, int s, int ch, double mean, double invStd, float gamma, float beta)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Normalize(float[] x, float[] xHat, float[] y, int n, int c, int s, double[] mean, double[] invStd, float[] gamma, float[] beta)
     {
-        float mu = (float)mean, inv = (float)invStd;
-        Vector<float> vMu = new(mu), vInv = new(inv), vGamma = new(gamma), vBeta = new(beta);
-        for (int i = 0; i < n; i++)
+        if (s == 1) { DenseNormalize(x, xHat, y, n, c, mean, invStd, gamma, beta); return; }
+        if (s < Vector<float>.Count) { BatchNormNaive.Normalize(x, xHat, y, n, c, s, mean, invStd, gamma, beta); return; }
+        var p = Prepare(Step.Normalize, n, c, s);
+        (p._x, p._h, p._out, p._u, p._v, p._gamma, p._beta) = (x, xHat, y, mean, invStd, gamma, beta);
+        p.Go(n, c, s);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sums(float[] delta, float[] xHat, int n, int c, int s, double[] sumDelta, double[] sumDeltaXHat)
+    {
+        if (s == 1) { DenseSums(delta, xHat, n, c, sumDelta, sumDeltaXHat); return; }
+        if (s < Vector<float>.Count) { BatchNormNaive.Sums(delta, xHat, n, c, s, sumDelta, sumDeltaXHat); return; }
+        var p = Prepare(Step.Sums, n, c, s);
+        (p._x, p._h) = (delta, xHat);
+        p.Go(n, c, s);
+        for (int ch = 0; ch < c; ch++)
         {
-            int start = (i * c + ch) * s, j = 0;
-            Span<float> xs = x.AsSpan(start, s), hs = xHat.AsSpan(start, s), ys = y.AsSpan(start, s);
-            for (; j <= s - Vector<float>.Count; j += Vector<float>.Count)
+            double sd = 0, sdx = 0;
+            for (int i = 0; i < n; i++) { sd += p._planeA[i * c + ch]; sdx += p._planeB[i * c + ch]; }
+            (sumDelta[ch], sumDeltaXHat[ch]) = (sd, sdx);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void InputGradient(float[] delta, float[] xHat, float[] dx, int n, int c, int s, double[] a, double[] b, double[] e)
+    {
+        if (s == 1) { DenseInputGradient(delta, xHat, dx, n, c, a, b, e); return; }
+        if (s < Vector<float>.Count) { BatchNormNaive.InputGradient(delta, xHat, dx, n, c, s, a, b, e); return; }
+        var p = Prepare(Step.InputGradient, n, c, s);
+        (p._x, p._h, p._out, p._u, p._v, p._w) = (delta, xHat, dx, a, b, e);
+        p.Go(n, c, s);
+    }
+
+    private static BatchNormFast Prepare(Step step, int n, int c, int s)
+    {
+        var p = t_pass ??= new BatchNormFast();
+        if (p._planeA.Length < n * c) (p._planeA, p._planeB) = (new double[n * c], new double[n * c]);   // grown on the caller
+        (p._step, p._c, p._s) = (step, c, s);
+        return p;
+    }
+
+    private void Go(int n, int c, int s)
+    {
+        try { Run(n * c, (long)n * c * s < ParallelLength ? 1 : MaxChunks); }
+        finally { (_x, _h, _out, _u, _v, _w, _gamma, _beta) = ([], [], [], [], [], [], [], []); }   // hold no caller arrays
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    protected override void Process(int chunk, int start, int end)
+    {
+        int s = _s, w = Vector<float>.Count;
+        for (int plane = start; plane < end; plane++)
+        {
+            int ch = plane % _c, from = plane * s, j = 0;
+            ReadOnlySpan<float> x = _x.AsSpan(from, s);
+            switch (_step)
             {
-                Vector<float> h = (new Vector<float>(xs.Slice(j)) - vMu) * vInv;
-                h.CopyTo(hs.Slice(j));
-                (vGamma * h + vBeta).CopyTo(ys.Slice(j));
+                case Step.Sum:
+                    _planeA[plane] = Simd.Sum(x);                                  // Σ x
+                    break;
+                case Step.SquaredDeviations:
+                    _planeA[plane] = SquaredDeviations(x, (float)_u[ch]);          // Σ (x − μ)²
+                    break;
+                case Step.Normalize:
+                {
+                    float m = (float)_u[ch], inv = (float)_v[ch], g = _gamma[ch], bt = _beta[ch];
+                    Span<float> h = _h.AsSpan(from, s), y = _out.AsSpan(from, s);
+                    Vector<float> vm = new(m), vi = new(inv), vg = new(g), vb = new(bt);
+                    for (; j <= s - w; j += w)
+                    {
+                        Vector<float> xh = (new Vector<float>(x[j..]) - vm) * vi;   // x̂ = (x − μ)/√(σ² + ε)
+                        xh.CopyTo(h[j..]);
+                        (vg * xh + vb).CopyTo(y[j..]);                              // y = γ x̂ + β
+                    }
+                    for (; j < s; j++) { h[j] = (x[j] - m) * inv; y[j] = g * h[j] + bt; }
+                    break;
+                }
+                case Step.Sums:
+                    _planeA[plane] = Simd.Sum(x);                          // Σ δ
+                    _planeB[plane] = Simd.Dot(x, _h.AsSpan(from, s));      // Σ δ x̂
+                    break;
+                case Step.InputGradient:
+                {
+                    float a = (float)_u[ch], b = (float)_v[ch], e = (float)_w[ch];
+                    ReadOnlySpan<float> h = _h.AsSpan(from, s);
+                    Span<float> dx = _out.AsSpan(from, s);
+                    Vector<float> va = new(a), vb = new(b), ve = new(e);
+                    for (; j <= s - w; j += w)
+                        (va * new Vector<float>(x[j..]) + vb + ve * new Vector<float>(h[j..])).CopyTo(dx[j..]);   // a δ + b + e x̂
+                    for (; j < s; j++) dx[j] = a * x[j] + b + e * h[j];
+                    break;
+                }
             }
-            for (; j < s; j++) { hs[j] = (xs[j] - mu) * inv; ys[j] = gamma * hs[j] + beta; }
         }
     }
 
-    public static (double SumDelta, double SumDeltaXHat) Sums(float[] delta, float[] xHat, int n, int c, int s, int ch)
-    {
-        double sumDelta = 0, sumDeltaXHat = 0;
-        for (int i = 0; i < n; i++)
-        {
-            ReadOnlySpan<float> d = delta.AsSpan((i * c + ch) * s, s), h = xHat.AsSpan((i * c + ch) * s, s);
-            sumDelta += Simd.Sum(d);
-            sumDeltaXHat += Simd.Dot(d, h);
-        }
-        return (sumDelta, sumDeltaXHat);
-    }
-
-    public static void InputGradient(float[] delta, float[] xHat, float[] dx, int n, int c, int s, int ch, double a, double b, double e)
-    {
-        float fa = (float)a, fb = (float)b, fe = (float)e;
-        Vector<float> va = new(fa), vb = new(fb), ve = new(fe);
-        for (int i = 0; i < n; i++)
-        {
-            int start = (i * c + ch) * s, j = 0;
-            ReadOnlySpan<float> d = delta.AsSpan(start, s), h = xHat.AsSpan(start, s);
-            Span<float> g = dx.AsSpan(start, s);
-            for (; j <= s - Vector<float>.Count; j += Vector<float>.Count)
-                (va * new Vector<float>(d.Slice(j)) + vb + ve * new Vector<float>(h.Slice(j))).CopyTo(g.Slice(j));
-            for (; j < s; j++) g[j] = fa * d[j] + fb + fe * h[j];
-        }
-    }
-
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SquaredDeviations(ReadOnlySpan<float> x, float mean)
     {
         Vector<float> vMean = new(mean), acc = Vector<float>.Zero;
         int j = 0;
         for (; j <= x.Length - Vector<float>.Count; j += Vector<float>.Count)
         {
-            Vector<float> d = new Vector<float>(x.Slice(j)) - vMean;
+            Vector<float> d = new Vector<float>(x[j..]) - vMean;
             acc += d * d;
         }
         float sum = Vector.Sum(acc);
         for (; j < x.Length; j++) { float d = x[j] - mean; sum += d * d; }
         return sum;
+    }
+
+    // Dense features N×C: the naive arithmetic (in double), row by row in memory order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseStatistics(float[] x, int n, int c, double[] mean, double[] variance)
+    {
+        Array.Clear(mean, 0, c);
+        Array.Clear(variance, 0, c);
+        for (int i = 0; i < n; i++) for (int ch = 0; ch < c; ch++) mean[ch] += x[i * c + ch];
+        for (int ch = 0; ch < c; ch++) mean[ch] /= n;
+        for (int i = 0; i < n; i++) for (int ch = 0; ch < c; ch++) { double d = x[i * c + ch] - mean[ch]; variance[ch] += d * d; }
+        for (int ch = 0; ch < c; ch++) variance[ch] /= n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseSums(float[] delta, float[] xHat, int n, int c, double[] sumDelta, double[] sumDeltaXHat)
+    {
+        Array.Clear(sumDelta, 0, c);
+        Array.Clear(sumDeltaXHat, 0, c);
+        for (int i = 0; i < n; i++)
+            for (int ch = 0; ch < c; ch++) { float d = delta[i * c + ch]; sumDelta[ch] += d; sumDeltaXHat[ch] += d * xHat[i * c + ch]; }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseNormalize(float[] x, float[] xHat, float[] y, int n, int c, double[] mean, double[] invStd, float[] gamma, float[] beta)
+    {
+        for (int i = 0, j = 0; i < n; i++)
+            for (int ch = 0; ch < c; ch++, j++)
+            {
+                xHat[j] = (float)((x[j] - mean[ch]) * invStd[ch]);
+                y[j] = gamma[ch] * xHat[j] + beta[ch];
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient(float[] delta, float[] xHat, float[] dx, int n, int c, double[] a, double[] b, double[] e)
+    {
+        for (int i = 0, j = 0; i < n; i++)
+            for (int ch = 0; ch < c; ch++, j++) dx[j] = (float)(a[ch] * delta[j] + b[ch] + e[ch] * xHat[j]);
     }
 }

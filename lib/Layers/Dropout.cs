@@ -23,7 +23,7 @@ public sealed class Dropout : ILayer, ITrainingMode
     private bool _lastForwardTrained;
 
     /// <summary>Drops each unit with probability <paramref name="p"/> (0 ≤ p &lt; 1), drawing masks from <paramref name="random"/>.</summary>
-    public Dropout(float p, Random random)
+    public Dropout(float p, Random random, Implementation implementation = Implementation.Fast)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (!(p >= 0f && p < 1f))
@@ -31,7 +31,11 @@ public sealed class Dropout : ILayer, ITrainingMode
                 "Dropout: p is the probability of dropping a unit and must lie in [0, 1) (typical values: 0.1 to 0.5). p = 1 would drop everything.");
         P = p;
         _random = random;
+        Implementation = implementation;
     }
+
+    /// <summary>The plain loops below, or the vectorised ones (<c>Fast/DropoutFast</c>); both draw the same mask from the same random numbers.</summary>
+    public Implementation Implementation { get; }
 
     /// <summary>The probability p of dropping a unit.</summary>
     public float P { get; }
@@ -71,6 +75,12 @@ public sealed class Dropout : ILayer, ITrainingMode
         bool draw = !FreezeMask || _mask is null || !_mask.SameShape(input);
         Tensor m = Buffers.Cache(ref _mask, input.Shape);
         float[] mask = m.Data, x = input.Data, output = y.Data;
+        if (Implementation == Implementation.Fast)
+        {
+            if (draw) DropoutFast.DrawAndApply(_random, P, x, mask, output);
+            else DropoutFast.Multiply(x, mask, output);
+            return y;
+        }
         if (draw)
         {
             float keep = 1f / (1f - P);
@@ -92,7 +102,8 @@ public sealed class Dropout : ILayer, ITrainingMode
             return dx;
         }
         float[] mask = _mask!.Data, dy = dOutput.Data, dInput = dx.Data;
-        for (int i = 0; i < dy.Length; i++) dInput[i] = dy[i] * mask[i]; // ∂J/∂x = ∂J/∂y ⊙ m
+        if (Implementation == Implementation.Fast) DropoutFast.Multiply(dy, mask, dInput);
+        else for (int i = 0; i < dy.Length; i++) dInput[i] = dy[i] * mask[i]; // ∂J/∂x = ∂J/∂y ⊙ m
         return dx;
     }
 }

@@ -22,14 +22,16 @@ try
         _ => [false, true],
     };
     bool allPassed = true;
+    using var workers = new KernelWorkers();
+    int toRun = modes.Length * notebooks.Count;
     foreach (var solutions in modes)
     {
         var mode = solutions ? "solutions" : "default";
         var outputDirectory = solutions ? Path.Combine(options.OutputDirectory, "solutions") : options.OutputDirectory;
-        var run = new NotebookRun(options, Console.Out);
+        var run = new NotebookRun(options, Console.Out, workers);
         var results = new List<NotebookResult>();
         foreach (var (path, relative) in notebooks)
-            results.Add(await run.RunGuardedAsync(path, Path.Combine(outputDirectory, relative), solutions));
+            results.Add(await run.RunGuardedAsync(path, Path.Combine(outputDirectory, relative), solutions, moreToCome: --toRun > 0));
         var summary = Path.Combine(outputDirectory, "summary.json");
         Summary.Write(summary, mode, results);
         Summary.PrintTable(Console.Out, mode, results);

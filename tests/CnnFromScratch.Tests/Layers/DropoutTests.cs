@@ -46,6 +46,29 @@ public sealed class DropoutTests
         LayerAssert.GradientsMatch(dropout, Tensor.RandomNormal(new Random(8), 1f, 2, 3, 4, 4));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fast_and_naive_loops_draw_the_same_mask_and_agree_forward_and_backward(bool frozen)
+    {
+        Tensor x = Tensor.RandomNormal(new Random(10), 1f, 4, 103), delta = Tensor.RandomNormal(new Random(11), 1f, 4, 103); // 412: vector body and tail
+        Dropout naive = new(0.3f, new Random(12), Implementation.Naive) { FreezeMask = frozen };
+        Dropout fast = new(0.3f, new Random(12), Implementation.Fast) { FreezeMask = frozen };
+        for (int batch = 0; batch < 2; batch++)   // the second batch redraws (or, frozen, reuses) the mask
+        {
+            LayerAssert.Close(naive.Forward(x), fast.Forward(x), 0, "y = x ⊙ m");
+            LayerAssert.Close(naive.Mask, fast.Mask, 0, "m");
+            LayerAssert.Close(naive.Backward(delta), fast.Backward(delta), 0, "∂J/∂x = ∂J/∂y ⊙ m");
+        }
+    }
+
+    [Fact]
+    public void Backward_of_the_naive_loops_matches_numerical_gradient_with_a_fixed_mask()
+    {
+        var dropout = new Dropout(0.3f, new Random(13), Implementation.Naive) { FreezeMask = true };
+        LayerAssert.GradientsMatch(dropout, Tensor.RandomNormal(new Random(14), 1f, 2, 3, 4, 4));
+    }
+
     [Fact]
     public void A_new_mask_is_drawn_for_every_batch_unless_frozen()
     {

@@ -17,7 +17,7 @@ internal sealed record NotebookResult(
 /// Runs one notebook in a worker process: prepares the cells (kernel, tags, solutions), enforces the per-cell time
 /// limit, collects outputs into the executed copy, and prints progress.
 /// </summary>
-internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
+internal sealed class NotebookRun(RunnerOptions options, TextWriter progress, KernelWorkers workers)
 {
     public const string SkipTag = "skip-execution";
     public const string RaisesTag = "raises-exception";
@@ -31,12 +31,13 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
     /// Runs one notebook; whatever goes wrong with it is its own failure, so the other notebooks still run and the
     /// summary is still written.
     /// </summary>
-    public async Task<NotebookResult> RunGuardedAsync(string notebookPath, string outputPath, bool solutions)
+    /// <param name="moreToCome">Whether notebooks follow, so a worker for the next one is started while this one runs.</param>
+    public async Task<NotebookResult> RunGuardedAsync(string notebookPath, string outputPath, bool solutions, bool moreToCome)
     {
         var clock = Stopwatch.StartNew();
         try
         {
-            return await RunAsync(notebookPath, outputPath, solutions);
+            return await RunAsync(notebookPath, outputPath, solutions, moreToCome);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -55,7 +56,7 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
         return new NotebookResult(display, null, 0, 0, 0, [new CellFailure(null, null, null, message)], clock.Elapsed.TotalSeconds);
     }
 
-    private async Task<NotebookResult> RunAsync(string notebookPath, string outputPath, bool solutions)
+    private async Task<NotebookResult> RunAsync(string notebookPath, string outputPath, bool solutions, bool moreToCome)
     {
         var clock = Stopwatch.StartNew();
         var display = DisplayPath(notebookPath);
@@ -88,7 +89,7 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
 
         var (executed, failures) = jobCells.Count == 0
             ? (0, new List<CellFailure>())
-            : await RunWorkerAsync(notebook, new WorkerJob(notebook.Path, jobCells), total);
+            : await RunWorkerAsync(notebook, new WorkerJob(notebook.Path, jobCells), total, moreToCome);
 
         ReportSkippedBefore(int.MaxValue);
         if (jobCells.Count == 0)
@@ -113,19 +114,16 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
             : "has no cell to run: every code cell is tagged skip-execution. Remove the tag from at least one cell.";
     }
 
-    private async Task<(int Executed, List<CellFailure> Failures)> RunWorkerAsync(Notebook notebook, WorkerJob job, int total)
+    private async Task<(int Executed, List<CellFailure> Failures)> RunWorkerAsync(Notebook notebook, WorkerJob job, int total, bool moreToCome)
     {
         var cells = new Dictionary<int, SupervisedCell>();
         foreach (var cell in notebook.Cells) cells[cell.Number] = new SupervisedCell(cell);
         var failures = new List<CellFailure>();
         int executed = 0;
-        var stderr = new StringBuilder();
 
-        using var process = StartWorker();
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        process.BeginErrorReadLine();
-        await process.StandardInput.WriteAsync(JsonSerializer.Serialize(job, WorkerEvent.Json));
-        process.StandardInput.Close();
+        using var worker = workers.Take(moreToCome);
+        var process = worker.Process;
+        var sending = worker.SendAsync(job);
 
         int? running = null;
         bool done = false;
@@ -157,9 +155,7 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
                 await process.WaitForExitAsync();
                 if (running is not null || process.ExitCode != 0)
                 {
-                    string tail;
-                    lock (stderr) tail = stderr.ToString().Trim();
-                    var message = Crashed(process.ExitCode, running, tail);
+                    var message = Crashed(process.ExitCode, running, worker.Stderr);
                     if (running is int number) cells[number].AddError("WorkerCrashed", message);
                     failures.Add(new CellFailure(running, null, null, message));
                     Report(running ?? 0, total, "CRASHED", cellClock.Elapsed, message);
@@ -197,8 +193,9 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
                     break;
             }
         }
-        // The worker exits right after "done"; one that lingers is stopped.
-        if (!process.HasExited && !process.WaitForExit(TimeSpan.FromSeconds(10))) process.Kill(entireProcessTree: true);
+        // The worker exits right after "done"; one that lingers is stopped when it is disposed.
+        process.WaitForExit(TimeSpan.FromSeconds(10));
+        await sending;
         return (executed, failures);
     }
 
@@ -294,25 +291,5 @@ internal sealed class NotebookRun(RunnerOptions options, TextWriter progress)
         if (failure is null) return null;
         var where = failure.Line is int line ? (failure.Column is int column ? $"line {line}, column {column}: " : $"line {line}: ") : "";
         return where + failure.Message;
-    }
-
-    /// <summary>Starts this same program in worker mode (through dotnet when it runs as a .dll).</summary>
-    private static Process StartWorker()
-    {
-        var host = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            start.ArgumentList.Add(typeof(NotebookRun).Assembly.Location);
-        start.ArgumentList.Add(RunnerOptions.WorkerFlag);
-        // Under `dotnet run` or `dotnet test` these point at their own MSBuild; the kernel's NuGet restore needs the SDK's.
-        foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH" }) start.Environment.Remove(name);
-        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start the worker process {host}.");
     }
 }

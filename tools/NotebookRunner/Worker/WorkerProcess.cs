@@ -15,15 +15,19 @@ internal static class WorkerProcess
 
     public static async Task<int> RunAsync()
     {
-        var job = JsonSerializer.Deserialize<WorkerJob>(await Console.In.ReadToEndAsync(), WorkerEvent.Json)
-            ?? throw new InvalidOperationException("The worker received an empty job.");
         // The kernel takes over Console.Out; the protocol keeps the process's real standard output.
         var protocol = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+        var input = Console.In;
         Console.SetIn(TextReader.Null);
-        Directory.SetCurrentDirectory(Path.GetDirectoryName(job.NotebookPath)!);
 
+        // The kernel starts before the job comes: the runner starts a notebook's worker while the one before runs.
         using var session = new KernelSession();
         await session.WarmUpAsync();
+        var text = await input.ReadToEndAsync();
+        if (text.Length == 0) Environment.Exit(0);   // a spare worker the runner did not need
+        var job = JsonSerializer.Deserialize<WorkerJob>(text, WorkerEvent.Json)
+            ?? throw new InvalidOperationException("The worker received an empty job.");
+        Directory.SetCurrentDirectory(Path.GetDirectoryName(job.NotebookPath)!);
         using var flushing = new CancellationTokenSource();
         var flusher = FlushPeriodicallyAsync(protocol, session, flushing.Token);
 

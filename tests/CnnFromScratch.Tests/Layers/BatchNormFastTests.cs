@@ -1,0 +1,82 @@
+using CnnFromScratch.Fast;
+using CnnFromScratch.Layers;
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Tests.Layers;
+
+/// <summary>The fast batch-norm kernels against the naive loops, and the same bits for any thread count.</summary>
+[Collection(nameof(WorkerPoolSettings))]
+public sealed class BatchNormFastTests
+{
+    // 5×3×7×9: 63 values per plane (vector body and tail), one chunk. 16×6×28×28: LeNet-5's first feature maps, split across
+    // the cores. 6×5 and 64×120: dense features (S = 1).
+    [Theory]
+    [InlineData(true, new[] { 5, 3, 7, 9 })]
+    [InlineData(false, new[] { 5, 3, 7, 9 })]
+    [InlineData(true, new[] { 16, 6, 28, 28 })]
+    [InlineData(false, new[] { 16, 6, 28, 28 })]
+    [InlineData(true, new[] { 6, 5 })]
+    [InlineData(true, new[] { 64, 120 })]
+    [InlineData(false, new[] { 64, 120 })]
+    public void Fast_and_naive_kernels_agree_forward_and_backward(bool training, int[] shape)
+    {
+        var random = new Random(9);
+        Tensor x = Tensor.RandomNormal(random, 3f, shape), delta = Tensor.RandomNormal(random, 1f, shape);
+        for (int i = 0; i < x.Length; i++) x.Data[i] += 2f;   // a mean far from 0
+        BatchNorm naive = Make(Implementation.Naive, shape, training), fast = Make(Implementation.Fast, shape, training);
+        LayerAssert.Close(naive.Forward(x), fast.Forward(x), 1e-5, "y");
+        LayerAssert.Close(naive.Backward(delta), fast.Backward(delta), 1e-5, "∂J/∂x");
+        LayerAssert.Close(naive.Gamma.Gradient, fast.Gamma.Gradient, 1e-4, "∂J/∂γ");
+        LayerAssert.Close(naive.Beta.Gradient, fast.Beta.Gradient, 1e-4, "∂J/∂β");
+        LayerAssert.Close(naive.RunningMean, fast.RunningMean, 1e-5, "μ_run");
+        LayerAssert.Close(naive.RunningVariance, fast.RunningVariance, 1e-5, "σ²_run");
+    }
+
+    [Fact]
+    public void Fast_kernels_give_the_same_bits_with_one_and_two_threads()
+    {
+        int[] shape = [32, 6, 28, 28];
+        var random = new Random(13);
+        Tensor x = Tensor.RandomNormal(random, 2f, shape), delta = Tensor.RandomNormal(random, 1f, shape);
+        (float[] Y, float[] Dx, float[] DGamma, float[] Variance) Run(int threads)
+        {
+            int saved = WorkerPool.ThreadCount;
+            WorkerPool.ThreadCount = threads;
+            try
+            {
+                BatchNorm bn = Make(Implementation.Fast, shape, training: true);
+                float[] y = (float[])bn.Forward(x).Data.Clone();
+                return (y, bn.Backward(delta).Data, bn.Gamma.Gradient.Data, bn.RunningVariance.Data);
+            }
+            finally { WorkerPool.ThreadCount = saved; }
+        }
+        var one = Run(1);
+        var two = Run(2);
+        Assert.Equal(one.Y, two.Y);
+        Assert.Equal(one.Dx, two.Dx);
+        Assert.Equal(one.DGamma, two.DGamma);
+        Assert.Equal(one.Variance, two.Variance);
+    }
+
+    [Fact]
+    public void Backward_of_the_fast_kernels_matches_numerical_gradient_for_dense_features_and_feature_maps()
+    {
+        var maps = new BatchNorm(2, implementation: Implementation.Fast);
+        maps.Gamma.Value.CopyFrom(Tensor.Vector(1.2f, -0.6f));
+        LayerAssert.GradientsMatch(maps, Tensor.RandomNormal(new Random(14), 1f, 3, 2, 5, 5));
+        var dense = new BatchNorm(3, implementation: Implementation.Fast);
+        dense.Gamma.Value.CopyFrom(Tensor.Vector(1.5f, -0.7f, 0.3f));
+        LayerAssert.GradientsMatch(dense, Tensor.RandomNormal(new Random(15), 1f, 6, 3));
+    }
+
+    private static BatchNorm Make(Implementation implementation, int[] shape, bool training)
+    {
+        int c = shape[1];
+        var random = new Random(10);
+        var bn = new BatchNorm(c, implementation: implementation);
+        for (int ch = 0; ch < c; ch++) { bn.Gamma.Value[ch] = 0.5f + random.NextSingle(); bn.Beta.Value[ch] = random.NextSingle() - 0.5f; }
+        bn.Forward(Tensor.RandomNormal(new Random(11), 2f, shape));   // the same running statistics in both
+        bn.Training = training;
+        return bn;
+    }
+}
