@@ -37,11 +37,13 @@ internal sealed record BenchSettings
         Options (the same values go to PyTorch):
           --network NAME    course (default): Conv 2@5×5 → ReLU → MaxPool 2 → Dense 288→60 → ReLU → Dense 60→10
                             lenet5: Conv 6@5×5 pad 2 → ReLU → MaxPool 2 → Conv 16@5×5 → ReLU → MaxPool 2 → Dense 400→120→84→10
+                            lenet5-bn: lenet5 with BatchNorm after both convolutions and both hidden dense layers
+                            lenet5-dropout: lenet5 with Dropout 0.5 before each of the three dense layers
           --data DIR        folder with train-/t10k-images-idx3-ubyte(.gz) and -labels-idx1-ubyte(.gz)
                             (default /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist)
-          --batch N[,N…]    mini-batch sizes, each measured in turn (default: course 32; lenet5 32,64,256)
+          --batch N[,N…]    mini-batch sizes, each measured in turn (default: course 32; lenet5* 32,64,256)
           --lr X            SGD learning rate (default 0.01)
-          --momentum B      SGD momentum β, 0 for plain SGD (default: course 0; lenet5 0.9)
+          --momentum B      SGD momentum β, 0 for plain SGD (default: course 0; lenet5* 0.9)
           --epochs N        epochs per training run (default 1)
           --threads N       threads for both libraries (default 2)
           --seed N          seed for initial weights and shuffling (default 0)

@@ -165,15 +165,43 @@ internal sealed class BatchNormFast : ChunkedPass
         return sum;
     }
 
-    // Dense features N×C: the naive arithmetic (in double), row by row in memory order.
+    // Dense features N×C: the naive arithmetic (in double), row by row in memory order, 8 channels at a time: floats widened
+    // to doubles and back, the same operations in the same order as the scalar loops, so the bits are the naive ones. (The
+    // scalar conversions between float and double carry a false dependency from one element to the next: 6–10 ns each.)
+    private static readonly int W = Vector<float>.Count, H = Vector<double>.Count;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseStatistics(float[] x, int n, int c, double[] mean, double[] variance)
     {
         Array.Clear(mean, 0, c);
         Array.Clear(variance, 0, c);
-        for (int i = 0; i < n; i++) for (int ch = 0; ch < c; ch++) mean[ch] += x[i * c + ch];
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> row = x.AsSpan(i * c, c);
+            int ch = 0;
+            for (; ch <= c - W; ch += W)
+            {
+                Vector.Widen(new Vector<float>(row[ch..]), out var lo, out var hi);
+                (new Vector<double>(mean.AsSpan(ch)) + lo).CopyTo(mean.AsSpan(ch));
+                (new Vector<double>(mean.AsSpan(ch + H)) + hi).CopyTo(mean.AsSpan(ch + H));
+            }
+            for (; ch < c; ch++) mean[ch] += row[ch];
+        }
         for (int ch = 0; ch < c; ch++) mean[ch] /= n;
-        for (int i = 0; i < n; i++) for (int ch = 0; ch < c; ch++) { double d = x[i * c + ch] - mean[ch]; variance[ch] += d * d; }
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> row = x.AsSpan(i * c, c);
+            int ch = 0;
+            for (; ch <= c - W; ch += W)
+            {
+                Vector.Widen(new Vector<float>(row[ch..]), out var lo, out var hi);
+                lo -= new Vector<double>(mean.AsSpan(ch));
+                hi -= new Vector<double>(mean.AsSpan(ch + H));
+                (new Vector<double>(variance.AsSpan(ch)) + lo * lo).CopyTo(variance.AsSpan(ch));
+                (new Vector<double>(variance.AsSpan(ch + H)) + hi * hi).CopyTo(variance.AsSpan(ch + H));
+            }
+            for (; ch < c; ch++) { double d = row[ch] - mean[ch]; variance[ch] += d * d; }
+        }
         for (int ch = 0; ch < c; ch++) variance[ch] /= n;
     }
 
@@ -183,24 +211,65 @@ internal sealed class BatchNormFast : ChunkedPass
         Array.Clear(sumDelta, 0, c);
         Array.Clear(sumDeltaXHat, 0, c);
         for (int i = 0; i < n; i++)
-            for (int ch = 0; ch < c; ch++) { float d = delta[i * c + ch]; sumDelta[ch] += d; sumDeltaXHat[ch] += d * xHat[i * c + ch]; }
+        {
+            ReadOnlySpan<float> d = delta.AsSpan(i * c, c), h = xHat.AsSpan(i * c, c);
+            int ch = 0;
+            for (; ch <= c - W; ch += W)
+            {
+                var vd = new Vector<float>(d[ch..]);
+                Vector.Widen(vd, out var dLo, out var dHi);
+                Vector.Widen(vd * new Vector<float>(h[ch..]), out var pLo, out var pHi);
+                (new Vector<double>(sumDelta.AsSpan(ch)) + dLo).CopyTo(sumDelta.AsSpan(ch));
+                (new Vector<double>(sumDelta.AsSpan(ch + H)) + dHi).CopyTo(sumDelta.AsSpan(ch + H));
+                (new Vector<double>(sumDeltaXHat.AsSpan(ch)) + pLo).CopyTo(sumDeltaXHat.AsSpan(ch));
+                (new Vector<double>(sumDeltaXHat.AsSpan(ch + H)) + pHi).CopyTo(sumDeltaXHat.AsSpan(ch + H));
+            }
+            for (; ch < c; ch++) { sumDelta[ch] += d[ch]; sumDeltaXHat[ch] += d[ch] * h[ch]; }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseNormalize(float[] x, float[] xHat, float[] y, int n, int c, double[] mean, double[] invStd, float[] gamma, float[] beta)
     {
-        for (int i = 0, j = 0; i < n; i++)
-            for (int ch = 0; ch < c; ch++, j++)
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> row = x.AsSpan(i * c, c);
+            Span<float> h = xHat.AsSpan(i * c, c), out_ = y.AsSpan(i * c, c);
+            int ch = 0;
+            for (; ch <= c - W; ch += W)
             {
-                xHat[j] = (float)((x[j] - mean[ch]) * invStd[ch]);
-                y[j] = gamma[ch] * xHat[j] + beta[ch];
+                Vector.Widen(new Vector<float>(row[ch..]), out var lo, out var hi);
+                lo = (lo - new Vector<double>(mean.AsSpan(ch))) * new Vector<double>(invStd.AsSpan(ch));
+                hi = (hi - new Vector<double>(mean.AsSpan(ch + H))) * new Vector<double>(invStd.AsSpan(ch + H));
+                Vector<float> xh = Vector.Narrow(lo, hi);
+                xh.CopyTo(h[ch..]);
+                (new Vector<float>(gamma.AsSpan(ch)) * xh + new Vector<float>(beta.AsSpan(ch))).CopyTo(out_[ch..]);
             }
+            for (; ch < c; ch++)
+            {
+                h[ch] = (float)((row[ch] - mean[ch]) * invStd[ch]);
+                out_[ch] = gamma[ch] * h[ch] + beta[ch];
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseInputGradient(float[] delta, float[] xHat, float[] dx, int n, int c, double[] a, double[] b, double[] e)
     {
-        for (int i = 0, j = 0; i < n; i++)
-            for (int ch = 0; ch < c; ch++, j++) dx[j] = (float)(a[ch] * delta[j] + b[ch] + e[ch] * xHat[j]);
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> d = delta.AsSpan(i * c, c), h = xHat.AsSpan(i * c, c);
+            Span<float> g = dx.AsSpan(i * c, c);
+            int ch = 0;
+            for (; ch <= c - W; ch += W)
+            {
+                Vector.Widen(new Vector<float>(d[ch..]), out var dLo, out var dHi);
+                Vector.Widen(new Vector<float>(h[ch..]), out var hLo, out var hHi);
+                var lo = new Vector<double>(a.AsSpan(ch)) * dLo + new Vector<double>(b.AsSpan(ch)) + new Vector<double>(e.AsSpan(ch)) * hLo;
+                var hi = new Vector<double>(a.AsSpan(ch + H)) * dHi + new Vector<double>(b.AsSpan(ch + H)) + new Vector<double>(e.AsSpan(ch + H)) * hHi;
+                Vector.Narrow(lo, hi).CopyTo(g[ch..]);
+            }
+            for (; ch < c; ch++) g[ch] = (float)(a[ch] * d[ch] + b[ch] + e[ch] * h[ch]);
+        }
     }
 }

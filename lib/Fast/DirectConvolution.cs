@@ -201,9 +201,10 @@ internal static class DirectConvolution
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref int or = ref MemoryMarshal.GetReference(offsets);
         ref float cr = ref MemoryMarshal.GetReference(c);
-        // Rows in blocks of 3 when m is a multiple of 3 but not of 4 (6 filters: two full blocks), else of 4; the last
-        // block repeats its last row rather than running a narrower tile (the repeats are computed, never stored).
-        bool threes = m % 4 != 0 && m % 3 == 0;
+        // Rows in blocks of 3 when m is a multiple of 3 but not of 4 (6 filters: two full blocks) or m = 2 (the course
+        // network: a 3-row tile computes one repeated row, a 4-row tile two), else of 4; the last block repeats its last
+        // row rather than running a narrower tile (the repeats are computed, and stored only as the same values again).
+        bool threes = ThreeRowTiles(m);
         int rows = threes ? 3 : 4, span = threes ? 4 * Lanes : 3 * Lanes;
         for (int r0 = 0; r0 < m; r0 += rows)
         {
@@ -255,7 +256,7 @@ internal static class DirectConvolution
     private static void Tile3x4(ref float a, int kk, ReadOnlySpan<float> bias, int r0, int r1, int r2,
         ref float x, ref int offsets, ref float c, int cStride, int t0, int t1, int t2, int t3)
     {
-        // Only used when 3 divides m, so all three rows are real.
+        // Used when 3 divides m (all three rows are real) or m = 2 (the third row repeats the second, same values).
         Vector256<float> s00 = Bias(bias, r0), s01 = s00, s02 = s00, s03 = s00, s10 = Bias(bias, r1), s11 = s10, s12 = s10, s13 = s10;
         Vector256<float> s20 = Bias(bias, r2), s21 = s20, s22 = s20, s23 = s20;
         ref float a0 = ref Unsafe.Add(ref a, r0 * kk);
@@ -293,8 +294,8 @@ internal static class DirectConvolution
         ref float dr = ref MemoryMarshal.GetReference(d);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref int or = ref MemoryMarshal.GetReference(offsets);
-        // Tiles of 4 rows of d × 3 views of x (or 3 × 4 when 3 divides m and 4 does not); edges repeat the last row or view.
-        bool threes = m % 4 != 0 && m % 3 == 0;
+        // Tiles of 4 rows of d × 3 views of x (or 3 × 4, see ThreeRowTiles); edges repeat the last row or view.
+        bool threes = ThreeRowTiles(m);
         int rows = threes ? 3 : 4, views = threes ? 4 : 3;
         Span<float> sums = stackalloc float[12];
         for (int r0 = 0; r0 < m; r0 += rows)
@@ -384,6 +385,9 @@ internal static class DirectConvolution
             }
         }
     }
+
+    /// <summary>Tiles of 3 rows × 4 vectors waste fewer multiply-adds than 4 × 3 for these row counts.</summary>
+    private static bool ThreeRowTiles(int m) => m % 4 != 0 && (m % 3 == 0 || m == 2);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Bias(ReadOnlySpan<float> bias, int r) => bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias[r]);
