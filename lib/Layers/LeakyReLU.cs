@@ -1,6 +1,4 @@
 using System.Globalization;
-using CnnFromScratch.Fast;
-using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Layers;
 
@@ -8,15 +6,12 @@ namespace CnnFromScratch.Layers;
 /// Leaky ReLU, element-wise: a = z for z &gt; 0, a = α·z otherwise (α is the slope).
 /// Backward: ∂J/∂z = ∂J/∂a ⊙ (1 where z &gt; 0, α elsewhere).
 /// </summary>
-public sealed class LeakyReLU : ILayer
+public sealed class LeakyReLU : ElementwiseActivation
 {
-    private string? _name;   // built once: Forward and Backward pass it to their checks on every batch
-    private Tensor? _input;  // z: the sign of z picks the slope
-    private Tensor? _output;
-    private Tensor? _dInput;
+    private string? _name;  // built once: Forward and Backward pass it to their checks on every batch
 
     /// <summary>Creates the layer; <paramref name="slope"/> α must be non-negative (0 gives plain ReLU).</summary>
-    public LeakyReLU(float slope = 0.01f)
+    public LeakyReLU(float slope = 0.01f) : base(backwardReadsInput: true)  // z: the sign of z picks the slope
     {
         if (!(slope >= 0f) || float.IsInfinity(slope))
             throw new ArgumentOutOfRangeException(nameof(slope), slope,
@@ -28,35 +23,15 @@ public sealed class LeakyReLU : ILayer
     public float Slope { get; }
 
     /// <inheritdoc />
-    public string Name => _name ??= $"LeakyReLU({Slope.ToString(CultureInfo.InvariantCulture)})";
+    public override string Name => _name ??= $"LeakyReLU({Slope.ToString(CultureInfo.InvariantCulture)})";
 
-    /// <inheritdoc />
-    public IReadOnlyList<Parameter> Parameters => [];
-
-    /// <inheritdoc />
-    public int[] OutputShape(IReadOnlyList<int> inputShape) => Activation.OutputShape(Name, inputShape);
-
-    /// <inheritdoc />
-    public Tensor Forward(Tensor input)
+    private protected override void Forward(float[] z, float[] a)
     {
-        Activation.RequireBatch(Name, input);
-        Tensor a = Buffers.Result(ref _output, input.Shape);
-        ReadOnlySpan<float> z = input.Data;
-        Span<float> y = a.Data;
-        for (int i = 0; i < z.Length; i++) y[i] = z[i] > 0f ? z[i] : Slope * z[i];
-        _input = input;
-        return a;
+        for (int i = 0; i < z.Length; i++) a[i] = z[i] > 0f ? z[i] : Slope * z[i];
     }
 
-    /// <inheritdoc />
-    public Tensor Backward(Tensor dOutput)
+    private protected override void Backward(float[] z, float[] dA, float[] dZ)
     {
-        if (_input is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
-        LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        Tensor dz = Buffers.Result(ref _dInput, _input.Shape);
-        ReadOnlySpan<float> z = _input.Data, g = dOutput.Data;
-        Span<float> d = dz.Data;
-        for (int i = 0; i < z.Length; i++) d[i] = z[i] > 0f ? g[i] : Slope * g[i];
-        return dz;
+        for (int i = 0; i < z.Length; i++) dZ[i] = z[i] > 0f ? dA[i] : Slope * dA[i];
     }
 }
