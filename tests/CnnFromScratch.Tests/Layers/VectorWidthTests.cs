@@ -1,0 +1,55 @@
+using CnnFromScratch.Fast;
+using CnnFromScratch.Layers;
+using CnnFromScratch.Tensors;
+
+namespace CnnFromScratch.Tests.Layers;
+
+// The 16-float (AVX-512) kernels must give the same bits as the 8-float ones, so a chapter prints the same numbers on
+// every machine. Not in parallel with the tests that set the worker pool: this one switches the width for the process.
+[Collection(nameof(WorkerPoolSettings))]
+public sealed class VectorWidthTests
+{
+    [SkippableTheory]
+    [InlineData(1, 2, 5, 0, 9, 28, 28)]    // the course network's first layer
+    [InlineData(1, 6, 5, 2, 3, 28, 28)]    // LeNet-5's first layer (6 filters: three pairs)
+    [InlineData(6, 16, 5, 0, 3, 14, 14)]   // LeNet-5's second layer (rows of 10: a tail of length mod 8)
+    [InlineData(6, 16, 5, 0, 64, 14, 14)]  // the same, many samples per chunk
+    [InlineData(5, 7, 3, 1, 2, 9, 9)]      // 7 filters: an odd last row, repeated tiles
+    [InlineData(3, 5, 3, 0, 2, 12, 40)]    // rows of 38 outputs
+    [InlineData(2, 3, 3, 1, 3, 13, 10)]    // rows of 13, shorter than two 16-float vectors
+    [InlineData(32, 64, 3, 0, 2, 26, 26)]  // a wide 3×3 layer
+    public void Both_vector_widths_give_the_same_bits(int c, int o, int k, int p, int n, int h, int w)
+    {
+        Skip.IfNot(VectorWidth.WideAvailable, "This CPU has no AVX-512: only the 8-float kernels run here.");
+        var random = new Random(7 + c + o + k + p + n + h + w);
+        Tensor x = Tensor.RandomNormal(random, 1f, n, c, h, w);
+        Tensor weights = Tensor.RandomNormal(random, 1f, o, c, k, k);
+        Tensor bias = Tensor.RandomNormal(random, 1f, o);
+        Tensor delta = Tensor.RandomNormal(random, 1f, Convolution.ForwardNaive(x, weights, bias, 1, p).Shape.ToArray());
+        try
+        {
+            VectorWidth.Wide = true;
+            Tensor wideOutput = Convolution.ForwardFast(x, weights, bias, 1, p);
+            var wide = Convolution.BackwardFast(x, weights, delta, 1, p);
+            VectorWidth.Wide = false;
+            Tensor narrowOutput = Convolution.ForwardFast(x, weights, bias, 1, p);
+            var narrow = Convolution.BackwardFast(x, weights, delta, 1, p);
+            AssertSameBits(narrowOutput, wideOutput, "output");
+            AssertSameBits(narrow.DWeights, wide.DWeights, "∂J/∂W");
+            AssertSameBits(narrow.DBias, wide.DBias, "∂J/∂b");
+            AssertSameBits(narrow.DInput, wide.DInput, "∂J/∂x");
+        }
+        finally
+        {
+            VectorWidth.Wide = VectorWidth.WideAvailable;
+        }
+    }
+
+    private static void AssertSameBits(Tensor expected, Tensor actual, string what)
+    {
+        Assert.Equal(expected.Shape, actual.Shape);
+        for (int i = 0; i < expected.Length; i++)
+            if (BitConverter.SingleToInt32Bits(expected.Data[i]) != BitConverter.SingleToInt32Bits(actual.Data[i]))
+                Assert.Fail($"{what}[{i}]: 8-float kernels give {expected.Data[i]:R}, 16-float kernels {actual.Data[i]:R}.");
+    }
+}
