@@ -9,19 +9,22 @@ namespace CnnFromScratch.Training;
 /// </summary>
 internal static class FiniteData
 {
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first sample (row) of <paramref name="data"/> with a non-finite value.</summary>
-    public static void Require(Tensor data, string what, string parameter)
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> naming the first sample (row) of <paramref name="data"/> with a non-finite
+    /// value; <paramref name="firstSample"/> is the number of the data's first row in the whole set (for a batch of it).
+    /// </summary>
+    public static void Require(Tensor data, string what, string parameter, int firstSample = 0)
     {
-        // One vectorised pass: any NaN or ∞ makes the sum non-finite. Only then look for where it is.
-        if (float.IsFinite(Simd.Sum(data.Data)) || data.Length == 0) return;
+        // One vectorised pass over the cores: any NaN or ∞ makes a sum non-finite. Only then look for where it is.
+        if (data.Length == 0 || FiniteCheck.SumsAreFinite(data.Data)) return;
         int perSample = data.Length / data.Dim(0);
         for (int i = 0; i < data.Length; i++)
         {
             float v = data.Data[i];
             if (float.IsFinite(v)) continue;
-            int sample = i / perSample;
+            int sample = firstSample + i / perSample;
             throw new ArgumentException(
-                $"The {what} hold {v} at sample {sample} (element {i - sample * perSample} of its {perSample}). " +
+                $"The {what} hold {v} at sample {sample} (element {i % perSample} of its {perSample}). " +
                 $"Every value must be a finite number: check how sample {sample} was loaded or computed (a division by zero in a " +
                 "normalisation gives NaN), or remove it.", parameter);
         }

@@ -13,7 +13,6 @@ public sealed partial class Sequential
         ArgumentNullException.ThrowIfNull(inputs);
         RequireSamples(inputs, _inputShape, "inputs");
         FiniteData.RequireSamples(inputs, "inputs", nameof(inputs));
-        FiniteData.Require(inputs, "inputs", nameof(inputs));
         var predictions = new int[inputs.Dim(0)];
         InBatches(inputs, null, batchSize, (output, _, start) =>
         {
@@ -34,7 +33,6 @@ public sealed partial class Sequential
         RequireSamples(inputs, _inputShape, "inputs");
         RequireTargets(inputs, targets);
         FiniteData.RequireSamples(inputs, "inputs", nameof(inputs));
-        FiniteData.Require(inputs, "inputs", nameof(inputs));
         FiniteData.Require(targets, "targets", nameof(targets));
         double lossSum = 0;
         int correct = 0;
@@ -80,6 +78,8 @@ public sealed partial class Sequential
                 y = targets is null ? null : MiniBatches.BufferLike(targets, size);
             }
             MiniBatches.CopyRowRange(inputs, start, x);
+            // Checked batch by batch, while the copy is in the cache: nothing is kept from a run that throws.
+            FiniteData.Require(x, "inputs", nameof(inputs), start);
             if (targets is not null) MiniBatches.CopyRowRange(targets, start, y!);
             onBatch(Forward(x), y, start);
         }

@@ -99,6 +99,10 @@ public sealed class RefusesToLieTests
         var model = Cnn(15);
         Assert.Contains("sample 12", Assert.Throws<ArgumentException>(() => model.Predict(x)).Message);
         Assert.Contains("sample 12", Assert.Throws<ArgumentException>(() => model.Evaluate(new SoftmaxCrossEntropy(), x, y)).Message);
+        // Checked batch by batch: the message still counts samples from the start of the set, not of the batch.
+        Assert.Contains("sample 12", Assert.Throws<ArgumentException>(() => model.Predict(x, batchSize: 5)).Message);
+        Assert.Contains("sample 12", Assert.Throws<ArgumentException>(() => model.Evaluate(new SoftmaxCrossEntropy(), x, y, batchSize: 5)).Message);
+        Assert.True(model.Training); // and the model is back in training mode after the throw
     }
 
     [Fact]
