@@ -57,8 +57,8 @@ public sealed class Momentum : IOptimizer
                 velocity = new Tensor(parameter.Value.Shape.ToArray());
                 _velocity.Add(parameter, velocity);
             }
-            // v ← βv + g + λθ, then θ ← θ − ηv, element by element (eight at a time)
-            Simd.MomentumStep(parameter.Value.AsSpan(), velocity.AsSpan(), parameter.Gradient.AsSpan(), beta, lambda, eta);
+            // v ← βv + g + λθ, then θ ← θ − ηv, element by element (eight at a time, large parameters on all cores)
+            ElementwisePass.MomentumStep(parameter.Value.Data, velocity.Data, parameter.Gradient.Data, beta, lambda, eta);
         }
     }
 }

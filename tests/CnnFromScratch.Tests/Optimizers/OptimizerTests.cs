@@ -36,6 +36,31 @@ public sealed class OptimizerTests
         Assert.Equal(0.5f, p.Value[0], precision: 6);
     }
 
+    [Theory]
+    [InlineData(13)]      // shorter than a vector: the scalar tail only
+    [InlineData(48_123)]  // Dense(400→120)'s size and more: split across the cores, with a tail
+    public void Momentum_step_is_the_formula_element_by_element_at_every_size(int length)
+    {
+        var random = new Random(length);
+        float[] Random() => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        float[] theta = Random(), g1 = Random(), g2 = Random();
+        Parameter p = WithGradient(theta, g1);
+        var momentum = new Momentum(0.05f, beta: 0.9f, weightDecay: 1e-3f);
+        momentum.Step([p]);
+        g2.CopyTo(p.Gradient.Data, 0);
+        momentum.Step([p]);
+        for (int i = 0; i < length; i++)
+        {
+            float v = 0f, t = theta[i];
+            foreach (float g in new[] { g1[i], g2[i] })
+            {
+                v = 0.9f * v + g + 1e-3f * t; // v ← βv + g + λθ
+                t -= 0.05f * v;               // θ ← θ − ηv
+            }
+            Assert.Equal(t, p.Value.Data[i]); // the same float operations in the same order: the same bits
+        }
+    }
+
     [Fact]
     public void Adam_first_step_moves_each_weight_by_learning_rate_times_sign_of_gradient()
     {
