@@ -3,23 +3,25 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using CnnFromScratch.Fast;
 
 namespace CnnFromScratch.Bench;
 
 /// <summary>
-/// This machine's peak float32 arithmetic: cores × clock × vector lanes × multiply-add units × 2 FLOPs. The lanes come from
-/// the runtime (<see cref="Vector256"/> is what the kernels use; <see cref="Vector512"/> when the runtime accelerates it).
-/// The clock is measured, because a virtual machine's /proc/cpuinfo shows the nominal clock while the core runs faster
-/// (turbo): a chain of dependent integer additions and XORs, one cycle each on every x86 core, runs at one per cycle.
-/// The multiply-add units per core come from a measured throughput: one thread issues independent fused multiply-adds
-/// (12 chains, more than latency × units), and that rate divided by the clock, rounded, is the number of units.
+/// This machine's peak float32 arithmetic: cores × clock × vector lanes × multiply-add units × 2 FLOPs. The lanes are the
+/// widest the kernels use: 16 (<see cref="Vector512"/>) where the CPU has AVX-512 and the convolution kernels run on it
+/// (<c>VectorWidth.Wide</c>), else 8 (<see cref="Vector256"/>). The clock is measured, because a virtual machine's
+/// /proc/cpuinfo shows the nominal clock while the core runs faster (turbo): a chain of dependent integer additions and
+/// XORs, one cycle each on every x86 core, runs at one per cycle. The multiply-add units per core come from a measured
+/// throughput: one thread issues independent fused multiply-adds (12 chains, more than latency × units), and that rate
+/// divided by the clock, rounded, is the number of units.
 /// </summary>
 internal sealed record Peak(int Cores, double NominalGHz, double ClockGHz, int Lanes, int FmaUnits, double MeasuredPerCoreGflops,
-    double MeasuredAllCoresGflops, int WidestLanes, double WidestGflops)
+    double MeasuredAllCoresGflops, double NarrowGflops)
 {
     private const int Chains = 12;
 
-    /// <summary>The peak of the 256-bit vectors the kernels use: Cores × ClockGHz × Lanes × FmaUnits × 2.</summary>
+    /// <summary>The peak at the kernels' widest vectors: Cores × ClockGHz × Lanes × FmaUnits × 2.</summary>
     public double Gflops => Cores * ClockGHz * Lanes * FmaUnits * 2;
 
     /// <summary>Measures the multiply-add throughput (best of several short rounds, so a busy machine lowers it as little as possible).</summary>
@@ -28,21 +30,24 @@ internal sealed record Peak(int Cores, double NominalGHz, double ClockGHz, int L
         int cores = Environment.ProcessorCount;
         double nominal = ClockFromCpuInfo();
         double clock = MeasureClockGHz();
-        double perCore256 = BestGflops(1, Run256, 8);
-        double allCores256 = BestGflops(Math.Max(1, threads), Run256, 8);
-        int units = Math.Max(1, (int)Math.Round(perCore256 / (clock * 8 * 2)));
-        int widest = Vector512.IsHardwareAccelerated ? 16 : 8;
-        double widestPerCore = widest == 16 ? BestGflops(1, Run512, 16) : perCore256;
-        int widestUnits = Math.Max(1, (int)Math.Round(widestPerCore / (clock * widest * 2)));
-        return new Peak(cores, nominal, clock, 8, units, perCore256, allCores256, widest, cores * clock * widest * widestUnits * 2);
+        bool wide = VectorWidth.Wide;
+        int lanes = wide ? 16 : 8;
+        Func<long, float> run = wide ? Run512 : Run256;
+        double perCore = BestGflops(1, run, lanes);
+        double allCores = BestGflops(Math.Max(1, threads), run, lanes);
+        int units = Math.Max(1, (int)Math.Round(perCore / (clock * lanes * 2)));
+        double narrowPerCore = wide ? BestGflops(1, Run256, 8) : perCore;
+        int narrowUnits = Math.Max(1, (int)Math.Round(narrowPerCore / (clock * 8 * 2)));
+        return new Peak(cores, nominal, clock, lanes, units, perCore, allCores, cores * clock * 8 * narrowUnits * 2);
     }
 
     /// <summary>How the peak was derived, in a few lines (numbers formatted with the current culture; the bench sets the invariant one).</summary>
     public string Describe() =>
-        $"FMA peak {Gflops:F1} GFLOP/s = {Cores} cores × {ClockGHz:F2} GHz (measured; /proc/cpuinfo says {NominalGHz:F2}) × {Lanes} float lanes (Vector256, as the kernels use) × {FmaUnits} FMA units × 2 FLOPs;\n" +
+        $"FMA peak {Gflops:F1} GFLOP/s = {Cores} cores × {ClockGHz:F2} GHz (measured; /proc/cpuinfo says {NominalGHz:F2}) × {Lanes} float lanes " +
+        (Lanes == 16 ? "(Vector512: the convolution kernels use AVX-512 on this CPU)" : "(Vector256, as the kernels use)") + $" × {FmaUnits} FMA units × 2 FLOPs;\n" +
         $"  FMA units from a measured 1-thread throughput of {MeasuredPerCoreGflops:F1} GFLOP/s = {MeasuredPerCoreGflops / (ClockGHz * Lanes * 2):F2} vector FMAs per cycle " +
         $"({Chains} independent chains); all {Cores} cores together measured {MeasuredAllCoresGflops:F1} GFLOP/s now (shared machine)." +
-        (WidestLanes > Lanes ? $"\n  With {WidestLanes}-float vectors (Vector512, which this CPU has and the kernels do not use) the peak would be {WidestGflops:F1} GFLOP/s." : "");
+        (Lanes == 16 ? $"\n  The 8-float kernels (the dense layers' GEMM, ∂J/∂x of a convolution) can reach at most {NarrowGflops:F1} GFLOP/s (Vector256)." : "");
 
     private static double ClockFromCpuInfo()
     {
