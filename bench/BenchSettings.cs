@@ -18,6 +18,7 @@ internal sealed record BenchSettings
     public string Python { get; init; } = "/usr/bin/python3";
     public bool SkipPyTorch { get; init; }
     public bool FastOnly { get; init; }
+    public int? VectorBits { get; init; }
 
     /// <summary>The mini-batch sizes, each measured in turn: --batch, else the network's default.</summary>
     public int[] BatchSizes => BatchSizesGiven ?? Network.DefaultBatchSizes;
@@ -51,6 +52,8 @@ internal sealed record BenchSettings
           --python PATH     the Python that has torch (default /usr/bin/python3)
           --no-pytorch      compare without running PyTorch
           --fast-only       layers: time the fast kernels only (the naive ones take minutes at large batches)
+          --vector-bits B   256: run the convolution kernels on 8-float vectors even where AVX-512 would give 16
+                            (512, the default where the CPU has AVX-512); both give the same bits
         """;
 
     public static BenchSettings Parse(string[] args)
@@ -87,6 +90,7 @@ internal sealed record BenchSettings
                 "--python" => s with { Python = Value() },
                 "--no-pytorch" => s with { SkipPyTorch = true },
                 "--fast-only" => s with { FastOnly = true },
+                "--vector-bits" => s with { VectorBits = Value() is "256" or "512" ? int.Parse(args[i], CultureInfo.InvariantCulture) : throw new ArgumentException($"--vector-bits must be 256 or 512; got '{args[i]}'.") },
                 "--help" or "-h" => s with { Command = "help" },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };

@@ -23,6 +23,12 @@ if (settings.Command == "help")
     return 0;
 }
 
+if (settings.VectorBits == 512 && !CnnFromScratch.Fast.VectorWidth.WideAvailable)
+{
+    Console.Error.WriteLine("--vector-bits 512: this CPU has no AVX-512 (or the runtime does not accelerate Vector512); use 256.");
+    return 2;
+}
+if (settings.VectorBits is int bits) CnnFromScratch.Fast.VectorWidth.Wide = bits == 512;
 Console.WriteLine($"Machine:  {Machine.Describe()}");
 Console.WriteLine($"Load:     {Machine.LoadAverage()} (1, 5, 15-minute averages; above {Environment.ProcessorCount}, other processes compete for the cores)");
 Peak peak = Peak.Measure(settings.Threads);

@@ -15,8 +15,8 @@ internal static class FiniteData
     /// </summary>
     public static void Require(Tensor data, string what, string parameter, int firstSample = 0)
     {
-        // One vectorised pass over the cores: any NaN or ∞ makes a sum non-finite. Only then look for where it is.
-        if (data.Length == 0 || FiniteCheck.SumsAreFinite(data.Data)) return;
+        // One vectorised pass over the cores; only when it finds a NaN or ∞, look for where it is.
+        if (data.Length == 0 || FiniteCheck.AllFinite(data.Data)) return;
         int perSample = data.Length / data.Dim(0);
         for (int i = 0; i < data.Length; i++)
         {
@@ -28,7 +28,6 @@ internal static class FiniteData
                 $"Every value must be a finite number: check how sample {sample} was loaded or computed (a division by zero in a " +
                 "normalisation gives NaN), or remove it.", parameter);
         }
-        // A sum of finite values that overflowed: the data are finite after all.
     }
 
     /// <summary>Throws unless <paramref name="data"/> holds at least one sample.</summary>

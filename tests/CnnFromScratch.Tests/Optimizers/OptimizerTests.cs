@@ -37,6 +37,20 @@ public sealed class OptimizerTests
     }
 
     [Theory]
+    [InlineData(13)]
+    [InlineData(17_923)]  // the course network's parameter count: vectors and a tail
+    public void Sgd_step_is_the_formula_element_by_element_at_every_size(int length)
+    {
+        var random = new Random(length);
+        float[] Random() => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        float[] theta = Random(), g = Random();
+        Parameter p = WithGradient(theta, g);
+        new Sgd(0.05f, weightDecay: 1e-3f).Step([p]);
+        for (int i = 0; i < length; i++)
+            Assert.Equal(theta[i] - 0.05f * (g[i] + 1e-3f * theta[i]), p.Value.Data[i]); // θ ← θ − η(g + λθ), the same bits
+    }
+
+    [Theory]
     [InlineData(13)]      // shorter than a vector: the scalar tail only
     [InlineData(48_123)]  // Dense(400→120)'s size and more: split across the cores, with a tail
     public void Momentum_step_is_the_formula_element_by_element_at_every_size(int length)
