@@ -140,7 +140,7 @@ internal static class ConvolutionFast
                     if (!backward) Grow(ref Wide, g.OutChannels * g.OutHeight * pw);
                     else
                     {
-                        Grow(ref WideDelta, Math.Max(g.OutChannels * ((g.OutHeight * pw + slack - 1) / slack * slack),
+                        Grow(ref WideDelta, Math.Max(DirectConvolution.InputGradientScratch(g.OutChannels, g.OutHeight, pw),
                             DirectConvolution.WeightGradientScratch(g.OutChannels, g.OutHeight, pw)));
                         Grow(ref DPadded, g.InChannels * ph * pw + slack);
                     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using CnnFromScratch.Layers;
 
 namespace CnnFromScratch.Fast;
@@ -8,13 +9,20 @@ namespace CnnFromScratch.Fast;
 internal static partial class DirectConvolution
 {
     /// <summary>The floats of scratch <see cref="InputGradient"/> needs beyond the C×H×W of the padded input.</summary>
-    public const int InputGradientSlack = 3 * Lanes;
+    public const int InputGradientSlack = 64;
+
+    // δ_wide's rows are padded with zeros to whole tiles of 48 columns (two 8-float tiles, or one 16-float tile).
+    private const int ScatterTileColumns = 48;
+
+    /// <summary>The scratch floats (wideDelta) <see cref="InputGradient"/> needs for O filters of OH output rows on W-wide input rows.</summary>
+    public static int InputGradientScratch(int outChannels, int oh, int width) =>
+        outChannels * ((oh * width + ScatterTileColumns - 1) / ScatterTileColumns * ScatterTileColumns);
 
     /// <summary>
     /// dx̃ (C×H×W, the padded input's coordinates) = Σ_o Σ_u Σ_v w[o,c,u,v] · δ[o, y−u, x−v] for one sample, the adjoint of
     /// <see cref="Correlate"/>: every δ goes back onto the k×k pixels its window read. <paramref name="dx"/> needs
     /// C·H·W + <see cref="InputGradientSlack"/> floats (it is cleared here; the slack absorbs the last tile);
-    /// <paramref name="wideDelta"/> is scratch of O·⌈OH·W/24⌉·24 floats, <paramref name="offsets"/> of C·k·k ints.
+    /// <paramref name="wideDelta"/> is scratch of <see cref="InputGradientScratch"/> floats, <paramref name="offsets"/> of C·k·k ints.
     /// </summary>
     /// <remarks>
     /// In the wide layout this is X̃_shifted += Wᵀ δ_wide: row (c,u,v) of Wᵀ δ_wide, Σ_o w[o,c,u,v] · δ_wide[o, t], is added
@@ -28,7 +36,7 @@ internal static partial class DirectConvolution
     {
         int oh = ConvArithmetic.OutputSize(height, k, stride: 1), ow = ConvArithmetic.OutputSize(width, k, stride: 1);
         int length = (oh - 1) * width + ow, kk = channels * k * k;
-        int stride = (oh * width + 3 * Lanes - 1) / (3 * Lanes) * (3 * Lanes); // whole tiles of t, zeros beyond oh·W
+        int stride = InputGradientScratch(1, oh, width); // whole tiles of t, zeros beyond oh·W
         _ = delta[outChannels * oh * ow - 1];
         _ = w[outChannels * kk - 1];
         dx = dx[..(channels * height * width + InputGradientSlack)];
@@ -47,9 +55,17 @@ internal static partial class DirectConvolution
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float xr = ref MemoryMarshal.GetReference(dx);
         ref int or = ref MemoryMarshal.GetReference(offsets);
-        for (int p0 = 0; p0 < kk; p0 += 4)
-            for (int t = 0; t < length; t += 3 * Lanes)
-                ScatterTile(ref dr, stride, ref wr, kk, outChannels, ref xr, ref or, p0, Math.Min(4, kk - p0), t);
+        if (VectorWidth.Wide)
+        {
+            Span<Vector512<float>> halves = stackalloc Vector512<float>[20]; // a tile's 12 sums, then 8 for one half
+            for (int p0 = 0; p0 < kk; p0 += 4)
+                for (int t = 0; t < length; t += 6 * Lanes)
+                    ScatterTile16(ref dr, stride, ref wr, kk, outChannels, ref xr, ref or, p0, Math.Min(4, kk - p0), t, length, halves);
+        }
+        else
+            for (int p0 = 0; p0 < kk; p0 += 4)
+                for (int t = 0; t < length; t += 3 * Lanes)
+                    ScatterTile(ref dr, stride, ref wr, kk, outChannels, ref xr, ref or, p0, Math.Min(4, kk - p0), t);
     }
 
     // Rows p0 … p0+3 of Wᵀ δ_wide at t … t+23, summed over o in registers, then added onto the shifted views of dx̃
@@ -91,4 +107,99 @@ internal static partial class DirectConvolution
         (Vector256.LoadUnsafe(ref at, Lanes) + b).StoreUnsafe(ref at, Lanes);
         (Vector256.LoadUnsafe(ref at, 2 * Lanes) + c).StoreUnsafe(ref at, 2 * Lanes);
     }
+
+    /// <summary>
+    /// <see cref="ScatterTile"/> on 16-float vectors, the same bits: rows p0 … p0+3 of Wᵀ δ_wide at t … t+47, summed over o
+    /// in 12 accumulators, then added onto dx̃ as two 8-float tiles would, first columns t … t+23, then t+24 … t+47, row
+    /// by row. Rows whose offsets lie within 8 of each other (neighbouring v of one kernel row) are added in registers:
+    /// the pixels they share are loaded once, each row's sums shifted into place and added in row order, and stored once.
+    /// (Adding them through memory, each row's load waited for the previous row's store of the same cache line to
+    /// complete: the CPU cannot forward a store to a load that overlaps it at another offset.) Lanes a row does not
+    /// reach add +0, which changes nothing: dx̃ starts at +0 and a sum that starts at +0 is never −0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterTile16(ref float d, int stride, ref float w, int kk, int outChannels, ref float dx, ref int offsets,
+        int p0, int rows, int t, int length, Span<Vector512<float>> halves)
+    {
+        int p1 = p0 + Math.Min(1, rows - 1), p2 = p0 + Math.Min(2, rows - 1), p3 = p0 + Math.Min(3, rows - 1);
+        Vector512<float> s00 = Vector512<float>.Zero, s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        Vector512<float> s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+        ref float dt = ref Unsafe.Add(ref d, t);
+        for (int o = 0; o < outChannels; o++)
+        {
+            ref float row = ref Unsafe.Add(ref dt, o * stride);
+            var e0 = Lanes16.Load(ref row, 0);
+            var e1 = Lanes16.Load(ref row, 16);
+            var e2 = Lanes16.Load(ref row, 32);
+            ref float wo = ref Unsafe.Add(ref w, o * kk);
+            var a = Vector512.Create(Unsafe.Add(ref wo, p0));
+            s00 = Lanes16.MulAdd(e0, a, s00); s01 = Lanes16.MulAdd(e1, a, s01); s02 = Lanes16.MulAdd(e2, a, s02);
+            a = Vector512.Create(Unsafe.Add(ref wo, p1));
+            s10 = Lanes16.MulAdd(e0, a, s10); s11 = Lanes16.MulAdd(e1, a, s11); s12 = Lanes16.MulAdd(e2, a, s12);
+            a = Vector512.Create(Unsafe.Add(ref wo, p2));
+            s20 = Lanes16.MulAdd(e0, a, s20); s21 = Lanes16.MulAdd(e1, a, s21); s22 = Lanes16.MulAdd(e2, a, s22);
+            a = Vector512.Create(Unsafe.Add(ref wo, p3));
+            s30 = Lanes16.MulAdd(e0, a, s30); s31 = Lanes16.MulAdd(e1, a, s31); s32 = Lanes16.MulAdd(e2, a, s32);
+        }
+        (halves[0], halves[1], halves[2], halves[3], halves[4], halves[5]) = (s00, s01, s02, s10, s11, s12);
+        (halves[6], halves[7], halves[8], halves[9], halves[10], halves[11]) = (s20, s21, s22, s30, s31, s32);
+        AddTile16(ref dx, ref Unsafe.Add(ref offsets, p0), rows, t, length, halves);
+    }
+
+    // The tile's sums (row i: sums[3i … 3i+2], 48 columns) onto dx̃ in two halves of 24 columns. Apart from the loop
+    // above, which keeps the accumulators in registers only when nothing after it needs them.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddTile16(ref float dx, ref int offsets, int rows, int t, int length, Span<Vector512<float>> sums)
+    {
+        // Each row's 24 columns of a half as two vectors: columns 0–15, then 16–23 and eight zeros.
+        Span<Vector512<float>> half = sums[12..];
+        Vector512<float> first8 = FirstEight.AsSingle();
+        for (int i = 0; i < 4; i++) (half[2 * i], half[2 * i + 1]) = (sums[3 * i], sums[3 * i + 1] & first8);
+        AddRows(ref dx, ref offsets, rows, t, half);
+        if (t + 3 * Lanes >= length) return; // the 8-float tiles stop after the first half too
+        for (int i = 0; i < 4; i++)
+            (half[2 * i], half[2 * i + 1]) = (ShiftDown8(sums[3 * i + 1], sums[3 * i + 2]), ShiftDown8(sums[3 * i + 2], Vector512<float>.Zero));
+        AddRows(ref dx, ref offsets, rows, t + 3 * Lanes, half);
+    }
+
+    // Row i's 24 sums (half[2i], half[2i+1]) onto dx̃ from offsets[i] + t, in row order; runs of rows within 8 columns of
+    // the run's first row share one load and one store of the 32 pixels they touch. (It has a loop: the JIT does not
+    // inline it, so it is compiled optimised from its first call.)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddRows(ref float dx, ref int offsets, int rows, int t, Span<Vector512<float>> half)
+    {
+        for (int i = 0; i < rows;)
+        {
+            int start = Unsafe.Add(ref offsets, i);
+            ref float at = ref Unsafe.Add(ref dx, start + t);
+            Vector512<float> low = Vector512.LoadUnsafe(ref at), high = Vector512.LoadUnsafe(ref at, 16);
+            do
+            {
+                int shift = Unsafe.Add(ref offsets, i) - start;
+                Vector512<float> a = half[2 * i], b = half[2 * i + 1];
+                if (shift == 0) { low += a; high += b; }
+                else
+                {
+                    Vector512<int> up = ShiftUp[shift];
+                    low += Avx512F.PermuteVar16x32x2(Vector512<float>.Zero, up, a); // [0 × shift, a…]
+                    high += Avx512F.PermuteVar16x32x2(a, up, b);                     // [a's last shift, b…]
+                }
+                i++;
+            } while (i < rows && Unsafe.Add(ref offsets, i) - start <= Lanes);
+            low.StoreUnsafe(ref at);
+            high.StoreUnsafe(ref at, 16);
+        }
+    }
+
+    // Lanes 8–15 of a, then lanes 0–7 of b.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftDown8(Vector512<float> a, Vector512<float> b) =>
+        Avx512F.AlignRight32(b.AsUInt32(), a.AsUInt32(), 8).AsSingle();
+
+    private static readonly Vector512<uint> FirstEight = Vector512.Create(~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
+
+    // ShiftUp[s][j] = 16 + j − s: from the pair (x, y) read as 32 lanes, lane j of the result is lane j − s of y, or for
+    // j < s lane 16 + j − s of x (the zero vector, or the previous vector of the same row).
+    private static readonly Vector512<int>[] ShiftUp = Enumerable.Range(0, Lanes + 1)
+        .Select(s => Vector512.Create(Enumerable.Range(0, 16).Select(j => 16 + j - s).ToArray())).ToArray();
 }
