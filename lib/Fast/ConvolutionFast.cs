@@ -150,9 +150,11 @@ internal static class ConvolutionFast
                 if (backward) Grow(ref DColumns, g.PatchSize * g.OutPixels);
             }
 
+            // Pinned (on the pinned-object heap): the scratch lives as long as the thread, and the paired ∂J/∂W kernel
+            // aligns its loads to the scratch's address.
             private static void Grow<T>(ref T[] array, int length)
             {
-                if (array.Length < length) array = new T[length];
+                if (array.Length < length) array = GC.AllocateArray<T>(length, pinned: true);
             }
         }
 

@@ -182,47 +182,50 @@ internal static partial class DirectConvolution
     /// the same order as one 8-float accumulator, and reduced by the same <see cref="Vector256.Sum{T}(Vector256{T})"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PairedTransposedProductAdd(ReadOnlySpan<float> pairs, int length, ReadOnlySpan<float> x, ReadOnlySpan<int> offsets,
+    private static unsafe void PairedTransposedProductAdd(ReadOnlySpan<float> pairs, int length, ReadOnlySpan<float> x, ReadOnlySpan<int> offsets,
         Span<float> c, int m)
     {
         int kk = offsets.Length, blocks = (length + Lanes - 1) / Lanes, pairCount = (m + 1) / 2;
         ref float pr = ref MemoryMarshal.GetReference(pairs);
-        ref float xr = ref MemoryMarshal.GetReference(x);
         ref int or = ref MemoryMarshal.GetReference(offsets);
         Span<float> sums = stackalloc float[24];
-        // Tiles of 3 pairs (6 filters) × 4 views; edges repeat the last pair or view, whose sums are not stored.
-        for (int q0 = 0; q0 < pairCount; q0 += 3)
-            for (int p0 = 0; p0 < kk; p0 += 4)
-            {
-                PairedDotTile(ref pr, blocks, pairCount, q0, ref xr, ref or, p0, kk, length, sums);
-                int rn = Math.Min(6, m - 2 * q0), pn = Math.Min(4, kk - p0);
-                for (int i = 0; i < rn; i++)
-                    for (int j = 0; j < pn; j++) c[(2 * q0 + i) * kk + p0 + j] += sums[i * 4 + j];
-            }
+        fixed (float* xp = x) // pinned: the broadcasting load takes an address
+        {
+            // Tiles of 3 pairs (6 filters) × 4 views; edges repeat the last pair or view, whose sums are not stored.
+            for (int q0 = 0; q0 < pairCount; q0 += 3)
+                for (int p0 = 0; p0 < kk; p0 += 4)
+                {
+                    PairedDotTile(ref pr, blocks, pairCount, q0, xp, ref or, p0, kk, length, sums);
+                    int rn = Math.Min(6, m - 2 * q0), pn = Math.Min(4, kk - p0);
+                    for (int i = 0; i < rn; i++)
+                        for (int j = 0; j < pn; j++) c[(2 * q0 + i) * kk + p0 + j] += sums[i * 4 + j];
+                }
+        }
     }
 
     // The 24 dot products of filters 2q0 … 2q0+5 with views p0 … p0+3 into sums[i·4 + j]; the tail (length mod 8
     // columns) is added one product at a time after the vector sums, as in DotTile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PairedDotTile(ref float pairs, int blocks, int pairCount, int q0, ref float x, ref int offsets, int p0, int kk,
+    private static unsafe void PairedDotTile(ref float pairs, int blocks, int pairCount, int q0, float* x, ref int offsets, int p0, int kk,
         int length, Span<float> sums)
     {
         ref float e0 = ref Unsafe.Add(ref pairs, q0 * blocks * 2 * Lanes);
         ref float e1 = ref Unsafe.Add(ref pairs, Math.Min(q0 + 1, pairCount - 1) * blocks * 2 * Lanes);
         ref float e2 = ref Unsafe.Add(ref pairs, Math.Min(q0 + 2, pairCount - 1) * blocks * 2 * Lanes);
-        ref float x0 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, p0));
-        ref float x1 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 1, kk - 1)));
-        ref float x2 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 2, kk - 1)));
-        ref float x3 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 3, kk - 1)));
+        float* x0 = x + Unsafe.Add(ref offsets, p0);
+        float* x1 = x + Unsafe.Add(ref offsets, Math.Min(p0 + 1, kk - 1));
+        float* x2 = x + Unsafe.Add(ref offsets, Math.Min(p0 + 2, kk - 1));
+        float* x3 = x + Unsafe.Add(ref offsets, Math.Min(p0 + 3, kk - 1));
         Vector512<float> s00 = Vector512<float>.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
         Vector512<float> s20 = s00, s21 = s00, s22 = s00, s23 = s00;
         int vectorEnd = length / Lanes * Lanes;
         for (int t = 0, b = 0; t < vectorEnd; t += Lanes, b += 2 * Lanes)
         {
-            var v0 = Both(ref Unsafe.Add(ref x0, t));
-            var v1 = Both(ref Unsafe.Add(ref x1, t));
-            var v2 = Both(ref Unsafe.Add(ref x2, t));
-            var v3 = Both(ref Unsafe.Add(ref x3, t));
+            // The same 8 floats in both halves: one broadcasting load (Vector512.Create(v, v) is two dependent inserts).
+            var v0 = Avx512DQ.BroadcastVector256ToVector512(x0 + t);
+            var v1 = Avx512DQ.BroadcastVector256ToVector512(x1 + t);
+            var v2 = Avx512DQ.BroadcastVector256ToVector512(x2 + t);
+            var v3 = Avx512DQ.BroadcastVector256ToVector512(x3 + t);
             var e = Vector512.LoadUnsafe(ref e0, (nuint)b);
             s00 = Lanes16.MulAdd(e, v0, s00); s01 = Lanes16.MulAdd(e, v1, s01); s02 = Lanes16.MulAdd(e, v2, s02); s03 = Lanes16.MulAdd(e, v3, s03);
             e = Vector512.LoadUnsafe(ref e1, (nuint)b);
@@ -236,7 +239,7 @@ internal static partial class DirectConvolution
         for (int t = vectorEnd; t < length; t++)
         {
             int at = t / Lanes * 2 * Lanes + t % Lanes;
-            float a0 = Unsafe.Add(ref x0, t), a1 = Unsafe.Add(ref x1, t), a2 = Unsafe.Add(ref x2, t), a3 = Unsafe.Add(ref x3, t);
+            float a0 = x0[t], a1 = x1[t], a2 = x2[t], a3 = x3[t];
             for (int i = 0; i < 6; i++)
             {
                 float ei = Unsafe.Add(ref i < 2 ? ref e0 : ref i < 4 ? ref e1 : ref e2, at + i % 2 * Lanes);
@@ -247,19 +250,13 @@ internal static partial class DirectConvolution
 
     /// <summary>
     /// The span from its first 64-byte boundary on (at most 15 floats later), so the paired loads do not straddle cache
-    /// lines. ConvolutionFast allocates the scratch pinned; on memory that is not, the alignment is only a hint.
+    /// lines. ConvolutionFast allocates the scratch pinned, so the garbage collector never moves it off the boundary.
     /// </summary>
     private static unsafe Span<float> Aligned(Span<float> span)
     {
         int skew = (int)((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)) / sizeof(float) % 16);
         return span[((16 - skew) % 16)..];
     }
-
-    /// <summary>The 8 floats at <paramref name="source"/> in both halves of a 16-float vector: one broadcasting load
-    /// (Vector512.Create(v, v) compiles to two inserts that each wait for the previous value of the register).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector512<float> Both(ref float source) =>
-        Avx512DQ.BroadcastVector256ToVector512((float*)Unsafe.AsPointer(ref source));
 
     /// <summary>
     /// The eight 8-float sums in four paired accumulators (views j = 0…3; lower half filter i, upper half filter i+1):
