@@ -57,47 +57,65 @@ internal static partial class DirectConvolution
         ref int or = ref MemoryMarshal.GetReference(offsets);
         if (VectorWidth.Wide)
         {
-            Span<Vector512<float>> halves = stackalloc Vector512<float>[20]; // a tile's 12 sums, then 8 for one half
+            Span<Vector512<float>> sums = stackalloc Vector512<float>[20]; // a tile's 12 sums, then 8 for one half
             for (int p0 = 0; p0 < kk; p0 += 4)
                 for (int t = 0; t < length; t += 6 * Lanes)
-                    ScatterTile16(ref dr, stride, ref wr, kk, outChannels, ref xr, ref or, p0, Math.Min(4, kk - p0), t, length, halves);
+                {
+                    ScatterSums<Vector512<float>, Lanes16>(ref dr, stride, ref wr, kk, outChannels, p0, Math.Min(4, kk - p0), t, sums);
+                    AddTile16(ref xr, ref Unsafe.Add(ref or, p0), Math.Min(4, kk - p0), t, length, sums);
+                }
         }
         else
+        {
+            Span<Vector256<float>> sums = stackalloc Vector256<float>[12];
             for (int p0 = 0; p0 < kk; p0 += 4)
                 for (int t = 0; t < length; t += 3 * Lanes)
-                    ScatterTile(ref dr, stride, ref wr, kk, outChannels, ref xr, ref or, p0, Math.Min(4, kk - p0), t);
+                {
+                    ScatterSums<Vector256<float>, Lanes8>(ref dr, stride, ref wr, kk, outChannels, p0, Math.Min(4, kk - p0), t, sums);
+                    AddTile8(ref xr, ref Unsafe.Add(ref or, p0), Math.Min(4, kk - p0), t, sums);
+                }
+        }
     }
 
-    // Rows p0 … p0+3 of Wᵀ δ_wide at t … t+23, summed over o in registers, then added onto the shifted views of dx̃
-    // (only the first `rows` of them: the last tile repeats its last row and must not add it twice).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScatterTile(ref float d, int stride, ref float w, int kk, int outChannels, ref float dx, ref int offsets,
-        int p0, int rows, int t)
+    /// <summary>
+    /// Rows p0 … p0+3 of Wᵀ δ_wide at 3 vectors of columns from t, Σ_o w[o,p]·δ_wide[o,t] summed over o in 12 registers,
+    /// into sums[3i + v] for row i (past the last row, rows repeat it). One body for both widths; the sums are stored,
+    /// not added here, because an accumulator live across a later call made the JIT keep all of them on the stack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterSums<TV, TOps>(ref float d, int stride, ref float w, int kk, int outChannels, int p0, int rows, int t,
+        Span<TV> sums) where TV : unmanaged where TOps : struct, IVectorOps<TV>
     {
+        int n = TOps.Count;
         int p1 = p0 + Math.Min(1, rows - 1), p2 = p0 + Math.Min(2, rows - 1), p3 = p0 + Math.Min(3, rows - 1);
-        Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
-        Vector256<float> s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+        TV s00 = TOps.Zero, s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        TV s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
         ref float dt = ref Unsafe.Add(ref d, t);
         for (int o = 0; o < outChannels; o++)
         {
             ref float row = ref Unsafe.Add(ref dt, o * stride);
-            var e0 = Vector256.LoadUnsafe(ref row);
-            var e1 = Vector256.LoadUnsafe(ref row, Lanes);
-            var e2 = Vector256.LoadUnsafe(ref row, 2 * Lanes);
+            TV e0 = TOps.Load(ref row, 0), e1 = TOps.Load(ref row, (nuint)n), e2 = TOps.Load(ref row, (nuint)(2 * n));
             ref float wo = ref Unsafe.Add(ref w, o * kk);
-            var a = Vector256.Create(Unsafe.Add(ref wo, p0));
-            s00 = Simd.MulAdd(e0, a, s00); s01 = Simd.MulAdd(e1, a, s01); s02 = Simd.MulAdd(e2, a, s02);
-            a = Vector256.Create(Unsafe.Add(ref wo, p1));
-            s10 = Simd.MulAdd(e0, a, s10); s11 = Simd.MulAdd(e1, a, s11); s12 = Simd.MulAdd(e2, a, s12);
-            a = Vector256.Create(Unsafe.Add(ref wo, p2));
-            s20 = Simd.MulAdd(e0, a, s20); s21 = Simd.MulAdd(e1, a, s21); s22 = Simd.MulAdd(e2, a, s22);
-            a = Vector256.Create(Unsafe.Add(ref wo, p3));
-            s30 = Simd.MulAdd(e0, a, s30); s31 = Simd.MulAdd(e1, a, s31); s32 = Simd.MulAdd(e2, a, s32);
+            TV a = TOps.Broadcast(Unsafe.Add(ref wo, p0));
+            s00 = TOps.MulAdd(e0, a, s00); s01 = TOps.MulAdd(e1, a, s01); s02 = TOps.MulAdd(e2, a, s02);
+            a = TOps.Broadcast(Unsafe.Add(ref wo, p1));
+            s10 = TOps.MulAdd(e0, a, s10); s11 = TOps.MulAdd(e1, a, s11); s12 = TOps.MulAdd(e2, a, s12);
+            a = TOps.Broadcast(Unsafe.Add(ref wo, p2));
+            s20 = TOps.MulAdd(e0, a, s20); s21 = TOps.MulAdd(e1, a, s21); s22 = TOps.MulAdd(e2, a, s22);
+            a = TOps.Broadcast(Unsafe.Add(ref wo, p3));
+            s30 = TOps.MulAdd(e0, a, s30); s31 = TOps.MulAdd(e1, a, s31); s32 = TOps.MulAdd(e2, a, s32);
         }
-        AddTo(ref Unsafe.Add(ref dx, Unsafe.Add(ref offsets, p0) + t), s00, s01, s02);
-        if (rows > 1) AddTo(ref Unsafe.Add(ref dx, Unsafe.Add(ref offsets, p1) + t), s10, s11, s12);
-        if (rows > 2) AddTo(ref Unsafe.Add(ref dx, Unsafe.Add(ref offsets, p2) + t), s20, s21, s22);
-        if (rows > 3) AddTo(ref Unsafe.Add(ref dx, Unsafe.Add(ref offsets, p3) + t), s30, s31, s32);
+        (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]) = (s00, s01, s02, s10, s11, s12);
+        (sums[6], sums[7], sums[8], sums[9], sums[10], sums[11]) = (s20, s21, s22, s30, s31, s32);
+    }
+
+    // The 8-float tile's 24 columns of each row added onto the shifted views of dx̃, row by row (only the first `rows`:
+    // the last tile repeats its last row and must not add it twice).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddTile8(ref float dx, ref int offsets, int rows, int t, Span<Vector256<float>> sums)
+    {
+        for (int i = 0; i < rows; i++)
+            AddTo(ref Unsafe.Add(ref dx, Unsafe.Add(ref offsets, i) + t), sums[3 * i], sums[3 * i + 1], sums[3 * i + 2]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -109,45 +127,14 @@ internal static partial class DirectConvolution
     }
 
     /// <summary>
-    /// <see cref="ScatterTile"/> on 16-float vectors, the same bits: rows p0 … p0+3 of Wᵀ δ_wide at t … t+47, summed over o
-    /// in 12 accumulators, then added onto dx̃ as two 8-float tiles would, first columns t … t+23, then t+24 … t+47, row
-    /// by row. Rows whose offsets lie within 8 of each other (neighbouring v of one kernel row) are added in registers:
-    /// the pixels they share are loaded once, each row's sums shifted into place and added in row order, and stored once.
-    /// (Adding them through memory, each row's load waited for the previous row's store of the same cache line to
-    /// complete: the CPU cannot forward a store to a load that overlaps it at another offset.) Lanes a row does not
-    /// reach add +0, which changes nothing: dx̃ starts at +0 and a sum that starts at +0 is never −0.
+    /// The 16-float tile's sums (row i: sums[3i … 3i+2], 48 columns) onto dx̃ with the same bits as two 8-float tiles:
+    /// first columns t … t+23, then t+24 … t+47, row by row. Rows whose offsets lie within 8 of each other (neighbouring
+    /// v of one kernel row) are added in registers: the pixels they share are loaded once, each row's sums shifted into
+    /// place and added in row order, and stored once. (Adding them through memory, each row's load waited for the
+    /// previous row's store of the same cache line to complete: the CPU cannot forward a store to a load that overlaps
+    /// it at another offset.) Lanes a row does not reach add +0, which changes nothing: dx̃ starts at +0 and a sum that
+    /// starts at +0 is never −0.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScatterTile16(ref float d, int stride, ref float w, int kk, int outChannels, ref float dx, ref int offsets,
-        int p0, int rows, int t, int length, Span<Vector512<float>> halves)
-    {
-        int p1 = p0 + Math.Min(1, rows - 1), p2 = p0 + Math.Min(2, rows - 1), p3 = p0 + Math.Min(3, rows - 1);
-        Vector512<float> s00 = Vector512<float>.Zero, s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
-        Vector512<float> s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
-        ref float dt = ref Unsafe.Add(ref d, t);
-        for (int o = 0; o < outChannels; o++)
-        {
-            ref float row = ref Unsafe.Add(ref dt, o * stride);
-            var e0 = Lanes16.Load(ref row, 0);
-            var e1 = Lanes16.Load(ref row, 16);
-            var e2 = Lanes16.Load(ref row, 32);
-            ref float wo = ref Unsafe.Add(ref w, o * kk);
-            var a = Vector512.Create(Unsafe.Add(ref wo, p0));
-            s00 = Lanes16.MulAdd(e0, a, s00); s01 = Lanes16.MulAdd(e1, a, s01); s02 = Lanes16.MulAdd(e2, a, s02);
-            a = Vector512.Create(Unsafe.Add(ref wo, p1));
-            s10 = Lanes16.MulAdd(e0, a, s10); s11 = Lanes16.MulAdd(e1, a, s11); s12 = Lanes16.MulAdd(e2, a, s12);
-            a = Vector512.Create(Unsafe.Add(ref wo, p2));
-            s20 = Lanes16.MulAdd(e0, a, s20); s21 = Lanes16.MulAdd(e1, a, s21); s22 = Lanes16.MulAdd(e2, a, s22);
-            a = Vector512.Create(Unsafe.Add(ref wo, p3));
-            s30 = Lanes16.MulAdd(e0, a, s30); s31 = Lanes16.MulAdd(e1, a, s31); s32 = Lanes16.MulAdd(e2, a, s32);
-        }
-        (halves[0], halves[1], halves[2], halves[3], halves[4], halves[5]) = (s00, s01, s02, s10, s11, s12);
-        (halves[6], halves[7], halves[8], halves[9], halves[10], halves[11]) = (s20, s21, s22, s30, s31, s32);
-        AddTile16(ref dx, ref Unsafe.Add(ref offsets, p0), rows, t, length, halves);
-    }
-
-    // The tile's sums (row i: sums[3i … 3i+2], 48 columns) onto dx̃ in two halves of 24 columns. Apart from the loop
-    // above, which keeps the accumulators in registers only when nothing after it needs them.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddTile16(ref float dx, ref int offsets, int rows, int t, int length, Span<Vector512<float>> sums)
     {
