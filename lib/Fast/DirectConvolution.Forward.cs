@@ -65,8 +65,8 @@ internal static partial class DirectConvolution
     }
 
     /// <summary>
-    /// Rows r0 … r0+Rows−1 of c at Vectors vectors from t, in Rows × Vectors accumulators: every load of x feeds Rows
-    /// filters and every broadcast weight feeds Vectors vectors. The last vectors slide left to end at length (they
+    /// Rows r0 … r0+Rows−1 of c at Columns vectors from t, in Rows × Columns accumulators: every load of x feeds Rows
+    /// filters and every broadcast weight feeds Columns vectors. The last vectors slide left to end at length (they
     /// rewrite equal values); rows past m repeat row m−1 and are not stored. Too large to inline (the JIT declines), so
     /// compiled optimised from its first call instead.
     /// </summary>
@@ -91,16 +91,16 @@ internal static partial class DirectConvolution
         {
             ref float xp = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, p));
             TV x0 = TOps.Load(ref xp, t0), x1 = TOps.Load(ref xp, t1), x2 = TOps.Load(ref xp, t2);
-            TV x3 = TShape.Vectors > 3 ? TOps.Load(ref xp, t3) : default;
+            TV x3 = TShape.Columns > 3 ? TOps.Load(ref xp, t3) : default;
             TV w = TOps.Broadcast(Unsafe.Add(ref a0, p));
             s00 = TOps.MulAdd(x0, w, s00); s01 = TOps.MulAdd(x1, w, s01); s02 = TOps.MulAdd(x2, w, s02);
-            if (TShape.Vectors > 3) s03 = TOps.MulAdd(x3, w, s03);
+            if (TShape.Columns > 3) s03 = TOps.MulAdd(x3, w, s03);
             w = TOps.Broadcast(Unsafe.Add(ref a1, p));
             s10 = TOps.MulAdd(x0, w, s10); s11 = TOps.MulAdd(x1, w, s11); s12 = TOps.MulAdd(x2, w, s12);
-            if (TShape.Vectors > 3) s13 = TOps.MulAdd(x3, w, s13);
+            if (TShape.Columns > 3) s13 = TOps.MulAdd(x3, w, s13);
             w = TOps.Broadcast(Unsafe.Add(ref a2, p));
             s20 = TOps.MulAdd(x0, w, s20); s21 = TOps.MulAdd(x1, w, s21); s22 = TOps.MulAdd(x2, w, s22);
-            if (TShape.Vectors > 3) s23 = TOps.MulAdd(x3, w, s23);
+            if (TShape.Columns > 3) s23 = TOps.MulAdd(x3, w, s23);
             if (TShape.Rows > 3)
             {
                 w = TOps.Broadcast(Unsafe.Add(ref a3, p));
@@ -118,32 +118,35 @@ internal static partial class DirectConvolution
         where TV : struct where TOps : struct, IVectorOps<TV> where TShape : struct, ITileShape
     {
         TOps.Store(a, ref row, t0); TOps.Store(b, ref row, t1); TOps.Store(c, ref row, t2);
-        if (TShape.Vectors > 3) TOps.Store(d, ref row, t3);
+        if (TShape.Columns > 3) TOps.Store(d, ref row, t3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Bias<TV, TOps>(ReadOnlySpan<float> bias, int r) where TV : struct where TOps : struct, IVectorOps<TV> =>
         bias.IsEmpty ? TOps.Zero : TOps.Broadcast(bias[r]);
 
-    /// <summary>Tiles of 3 rows × 4 vectors waste fewer multiply-adds than 4 × 3 for these row counts.</summary>
+    /// <summary>Tiles of 3 rows × 4 columns waste fewer multiply-adds than 4 × 3 for these row counts.</summary>
     private static bool ThreeRowTiles(int m) => m % 4 != 0 && (m % 3 == 0 || m == 2);
 
-    /// <summary>The rows × vectors of a register tile: 12 accumulators either way, of 16 (AVX) or 32 (AVX-512) registers.</summary>
+    /// <summary>
+    /// The rows × columns of a register tile, 12 accumulators either way (of 16 AVX or 32 AVX-512 registers): filters ×
+    /// vectors of t in the product (<see cref="ProductTile"/>), filters × views of x in the dot products (<see cref="DotTile"/>).
+    /// </summary>
     private interface ITileShape
     {
         static abstract int Rows { get; }
-        static abstract int Vectors { get; }
+        static abstract int Columns { get; }
     }
 
     private readonly struct FourByThree : ITileShape
     {
         public static int Rows => 4;
-        public static int Vectors => 3;
+        public static int Columns => 3;
     }
 
     private readonly struct ThreeByFour : ITileShape
     {
         public static int Rows => 3;
-        public static int Vectors => 4;
+        public static int Columns => 4;
     }
 }

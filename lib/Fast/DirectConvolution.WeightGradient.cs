@@ -59,95 +59,97 @@ internal static partial class DirectConvolution
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref int or = ref MemoryMarshal.GetReference(offsets);
         // Tiles of 4 rows of d × 3 views of x (or 3 × 4, see ThreeRowTiles); edges repeat the last row or view.
-        bool threes = ThreeRowTiles(m);
-        int rows = threes ? 3 : 4, views = threes ? 4 : 3;
         Span<float> sums = stackalloc float[12];
+        if (ThreeRowTiles(m)) DotTiles<ThreeByFour>(ref dr, dStride, ref xr, ref or, m, kk, vectorEnd, length, c, sums);
+        else DotTiles<FourByThree>(ref dr, dStride, ref xr, ref or, m, kk, vectorEnd, length, c, sums);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotTiles<TShape>(ref float d, int dStride, ref float x, ref int offsets, int m, int kk, int vectorEnd, int length,
+        Span<float> c, Span<float> sums) where TShape : struct, ITileShape
+    {
+        int rows = TShape.Rows, views = TShape.Columns;
         for (int r0 = 0; r0 < m; r0 += rows)
             for (int p0 = 0; p0 < kk; p0 += views)
             {
                 int rn = Math.Min(rows, m - r0), pn = Math.Min(views, kk - p0);
-                DotTile(ref dr, dStride, ref xr, ref or, r0, m, p0, kk, rows, views, vectorEnd, length, sums);
+                DotTile<TShape>(ref d, dStride, ref x, ref offsets, r0, m, p0, kk, vectorEnd, length, sums);
                 for (int i = 0; i < rn; i++)
                     for (int j = 0; j < pn; j++) c[(r0 + i) * kk + p0 + j] += sums[i * views + j];
             }
     }
 
-    // The 12 dot products of rows r0.. of d with views p0.. of x (rows × views is 4×3 or 3×4), into sums[i·views + j].
-    // Too large to inline; compiled optimised from the first call, like the other kernels.
+    // The 12 dot products of rows r0.. of d with views p0.. of x (Rows × Columns is 4×3 or 3×4), into sums[i·Columns + j]:
+    // 8 partial sums each, added up by Vector256.Sum, then the last length mod 8 terms one product at a time. Too large to
+    // inline; compiled optimised from the first call, like the other kernels.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotTile(ref float d, int dStride, ref float x, ref int offsets, int r0, int m, int p0, int kk,
-        int rows, int views, int vectorEnd, int length, Span<float> sums)
+    private static void DotTile<TShape>(ref float d, int dStride, ref float x, ref int offsets, int r0, int m, int p0, int kk,
+        int vectorEnd, int length, Span<float> sums) where TShape : struct, ITileShape
     {
-        // Four "row" pointers and four "view" pointers; with 3 of one kind, the fourth repeats the third and its sums are ignored.
+        // Four "row" pointers and four "view" pointers; with 3 of one kind, the fourth repeats the third and is not used.
         ref float d0 = ref Unsafe.Add(ref d, r0 * dStride);
         ref float d1 = ref Unsafe.Add(ref d, Math.Min(r0 + 1, m - 1) * dStride);
         ref float d2 = ref Unsafe.Add(ref d, Math.Min(r0 + 2, m - 1) * dStride);
+        ref float d3 = ref Unsafe.Add(ref d, Math.Min(r0 + 3, m - 1) * dStride);
         ref float x0 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, p0));
         ref float x1 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 1, kk - 1)));
         ref float x2 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 2, kk - 1)));
-        if (rows == 4)
+        ref float x3 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 3, kk - 1)));
+        bool fourRows = TShape.Rows > 3, fourViews = TShape.Columns > 3;
+        Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        Vector256<float> s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00;
+        for (int t = 0; t < vectorEnd; t += Lanes)
         {
-            ref float d3 = ref Unsafe.Add(ref d, Math.Min(r0 + 3, m - 1) * dStride);
-            Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
-            Vector256<float> s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
-            for (int t = 0; t < vectorEnd; t += Lanes)
+            var v0 = Vector256.LoadUnsafe(ref x0, (nuint)t);
+            var v1 = Vector256.LoadUnsafe(ref x1, (nuint)t);
+            var v2 = Vector256.LoadUnsafe(ref x2, (nuint)t);
+            var v3 = fourViews ? Vector256.LoadUnsafe(ref x3, (nuint)t) : default;
+            var e = Vector256.LoadUnsafe(ref d0, (nuint)t);
+            s00 = Simd.MulAdd(e, v0, s00); s01 = Simd.MulAdd(e, v1, s01); s02 = Simd.MulAdd(e, v2, s02);
+            if (fourViews) s03 = Simd.MulAdd(e, v3, s03);
+            e = Vector256.LoadUnsafe(ref d1, (nuint)t);
+            s10 = Simd.MulAdd(e, v0, s10); s11 = Simd.MulAdd(e, v1, s11); s12 = Simd.MulAdd(e, v2, s12);
+            if (fourViews) s13 = Simd.MulAdd(e, v3, s13);
+            e = Vector256.LoadUnsafe(ref d2, (nuint)t);
+            s20 = Simd.MulAdd(e, v0, s20); s21 = Simd.MulAdd(e, v1, s21); s22 = Simd.MulAdd(e, v2, s22);
+            if (fourViews) s23 = Simd.MulAdd(e, v3, s23);
+            if (fourRows)
             {
-                var v0 = Vector256.LoadUnsafe(ref x0, (nuint)t);
-                var v1 = Vector256.LoadUnsafe(ref x1, (nuint)t);
-                var v2 = Vector256.LoadUnsafe(ref x2, (nuint)t);
-                var e = Vector256.LoadUnsafe(ref d0, (nuint)t);
-                s00 = Simd.MulAdd(e, v0, s00); s01 = Simd.MulAdd(e, v1, s01); s02 = Simd.MulAdd(e, v2, s02);
-                e = Vector256.LoadUnsafe(ref d1, (nuint)t);
-                s10 = Simd.MulAdd(e, v0, s10); s11 = Simd.MulAdd(e, v1, s11); s12 = Simd.MulAdd(e, v2, s12);
-                e = Vector256.LoadUnsafe(ref d2, (nuint)t);
-                s20 = Simd.MulAdd(e, v0, s20); s21 = Simd.MulAdd(e, v1, s21); s22 = Simd.MulAdd(e, v2, s22);
                 e = Vector256.LoadUnsafe(ref d3, (nuint)t);
                 s30 = Simd.MulAdd(e, v0, s30); s31 = Simd.MulAdd(e, v1, s31); s32 = Simd.MulAdd(e, v2, s32);
             }
-            sums[0] = Vector256.Sum(s00); sums[1] = Vector256.Sum(s01); sums[2] = Vector256.Sum(s02);
-            sums[3] = Vector256.Sum(s10); sums[4] = Vector256.Sum(s11); sums[5] = Vector256.Sum(s12);
-            sums[6] = Vector256.Sum(s20); sums[7] = Vector256.Sum(s21); sums[8] = Vector256.Sum(s22);
-            sums[9] = Vector256.Sum(s30); sums[10] = Vector256.Sum(s31); sums[11] = Vector256.Sum(s32);
-            for (int t = vectorEnd; t < length; t++) // the last length mod 8 terms
-            {
-                float a0 = Unsafe.Add(ref x0, t), a1 = Unsafe.Add(ref x1, t), a2 = Unsafe.Add(ref x2, t);
-                float e0 = Unsafe.Add(ref d0, t), e1 = Unsafe.Add(ref d1, t), e2 = Unsafe.Add(ref d2, t), e3 = Unsafe.Add(ref d3, t);
-                sums[0] += e0 * a0; sums[1] += e0 * a1; sums[2] += e0 * a2;
-                sums[3] += e1 * a0; sums[4] += e1 * a1; sums[5] += e1 * a2;
-                sums[6] += e2 * a0; sums[7] += e2 * a1; sums[8] += e2 * a2;
-                sums[9] += e3 * a0; sums[10] += e3 * a1; sums[11] += e3 * a2;
-            }
         }
-        else
+        int n = TShape.Columns;
+        RowSums<TShape>(sums, 0, s00, s01, s02, s03);
+        RowSums<TShape>(sums, n, s10, s11, s12, s13);
+        RowSums<TShape>(sums, 2 * n, s20, s21, s22, s23);
+        if (fourRows) RowSums<TShape>(sums, 3 * n, s30, s31, s32, default);
+        for (int t = vectorEnd; t < length; t++) // the last length mod 8 terms
         {
-            ref float x3 = ref Unsafe.Add(ref x, Unsafe.Add(ref offsets, Math.Min(p0 + 3, kk - 1)));
-            Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-            Vector256<float> s20 = s00, s21 = s00, s22 = s00, s23 = s00;
-            for (int t = 0; t < vectorEnd; t += Lanes)
-            {
-                var v0 = Vector256.LoadUnsafe(ref x0, (nuint)t);
-                var v1 = Vector256.LoadUnsafe(ref x1, (nuint)t);
-                var v2 = Vector256.LoadUnsafe(ref x2, (nuint)t);
-                var v3 = Vector256.LoadUnsafe(ref x3, (nuint)t);
-                var e = Vector256.LoadUnsafe(ref d0, (nuint)t);
-                s00 = Simd.MulAdd(e, v0, s00); s01 = Simd.MulAdd(e, v1, s01); s02 = Simd.MulAdd(e, v2, s02); s03 = Simd.MulAdd(e, v3, s03);
-                e = Vector256.LoadUnsafe(ref d1, (nuint)t);
-                s10 = Simd.MulAdd(e, v0, s10); s11 = Simd.MulAdd(e, v1, s11); s12 = Simd.MulAdd(e, v2, s12); s13 = Simd.MulAdd(e, v3, s13);
-                e = Vector256.LoadUnsafe(ref d2, (nuint)t);
-                s20 = Simd.MulAdd(e, v0, s20); s21 = Simd.MulAdd(e, v1, s21); s22 = Simd.MulAdd(e, v2, s22); s23 = Simd.MulAdd(e, v3, s23);
-            }
-            sums[0] = Vector256.Sum(s00); sums[1] = Vector256.Sum(s01); sums[2] = Vector256.Sum(s02); sums[3] = Vector256.Sum(s03);
-            sums[4] = Vector256.Sum(s10); sums[5] = Vector256.Sum(s11); sums[6] = Vector256.Sum(s12); sums[7] = Vector256.Sum(s13);
-            sums[8] = Vector256.Sum(s20); sums[9] = Vector256.Sum(s21); sums[10] = Vector256.Sum(s22); sums[11] = Vector256.Sum(s23);
-            for (int t = vectorEnd; t < length; t++)
-            {
-                float a0 = Unsafe.Add(ref x0, t), a1 = Unsafe.Add(ref x1, t), a2 = Unsafe.Add(ref x2, t), a3 = Unsafe.Add(ref x3, t);
-                float e0 = Unsafe.Add(ref d0, t), e1 = Unsafe.Add(ref d1, t), e2 = Unsafe.Add(ref d2, t);
-                sums[0] += e0 * a0; sums[1] += e0 * a1; sums[2] += e0 * a2; sums[3] += e0 * a3;
-                sums[4] += e1 * a0; sums[5] += e1 * a1; sums[6] += e1 * a2; sums[7] += e1 * a3;
-                sums[8] += e2 * a0; sums[9] += e2 * a1; sums[10] += e2 * a2; sums[11] += e2 * a3;
-            }
+            float a0 = Unsafe.Add(ref x0, t), a1 = Unsafe.Add(ref x1, t), a2 = Unsafe.Add(ref x2, t), a3 = fourViews ? Unsafe.Add(ref x3, t) : 0f;
+            RowTail<TShape>(sums, 0, Unsafe.Add(ref d0, t), a0, a1, a2, a3);
+            RowTail<TShape>(sums, n, Unsafe.Add(ref d1, t), a0, a1, a2, a3);
+            RowTail<TShape>(sums, 2 * n, Unsafe.Add(ref d2, t), a0, a1, a2, a3);
+            if (fourRows) RowTail<TShape>(sums, 3 * n, Unsafe.Add(ref d3, t), a0, a1, a2, a3);
         }
+    }
+
+    // One row's dot products: sums[at + j] = Vector256.Sum(s_j) for the tile's Columns views.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowSums<TShape>(Span<float> sums, int at, Vector256<float> a, Vector256<float> b, Vector256<float> c,
+        Vector256<float> d) where TShape : struct, ITileShape
+    {
+        sums[at] = Vector256.Sum(a); sums[at + 1] = Vector256.Sum(b); sums[at + 2] = Vector256.Sum(c);
+        if (TShape.Columns > 3) sums[at + 3] = Vector256.Sum(d);
+    }
+
+    // One row's tail term at one column: sums[at + j] += e · a_j.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowTail<TShape>(Span<float> sums, int at, float e, float a0, float a1, float a2, float a3)
+        where TShape : struct, ITileShape
+    {
+        sums[at] += e * a0; sums[at + 1] += e * a1; sums[at + 2] += e * a2;
+        if (TShape.Columns > 3) sums[at + 3] += e * a3;
     }
 
     /// <summary>Floats of the paired layout of <see cref="InterleavePairs"/> for m rows of up to n columns.</summary>
