@@ -16,7 +16,7 @@ internal static class FiniteData
     public static void Require(Tensor data, string what, string parameter, int firstSample = 0)
     {
         // One vectorised pass over the cores; only when it finds a NaN or ∞, look for where it is.
-        if (data.Length == 0 || FiniteCheck.AllFinite(data.Data)) return;
+        if (data.Length == 0 || ElementwisePass.AllFinite(data.Data)) return;
         int perSample = data.Length / data.Dim(0);
         for (int i = 0; i < data.Length; i++)
         {

@@ -12,14 +12,14 @@ public sealed class FiniteCheckTests
     {
         var data = new float[length];
         Array.Fill(data, 3e38f); // finite, though any sum of two overflows
-        Assert.True(FiniteCheck.AllFinite(data));
+        Assert.True(ElementwisePass.AllFinite(data));
         foreach (int at in new[] { 0, length / 2, length - 1 })
             foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
             {
                 data[at] = bad;
-                Assert.False(FiniteCheck.AllFinite(data), $"{bad} at {at} of {length}");
+                Assert.False(ElementwisePass.AllFinite(data), $"{bad} at {at} of {length}");
                 data[at] = -3e38f;
             }
-        Assert.True(FiniteCheck.AllFinite(data));
+        Assert.True(ElementwisePass.AllFinite(data));
     }
 }
