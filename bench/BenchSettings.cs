@@ -90,7 +90,7 @@ internal sealed record BenchSettings
                 "--python" => s with { Python = Value() },
                 "--no-pytorch" => s with { SkipPyTorch = true },
                 "--fast-only" => s with { FastOnly = true },
-                "--vector-bits" => s with { VectorBits = Value() is "256" or "512" ? int.Parse(args[i], CultureInfo.InvariantCulture) : throw new ArgumentException($"--vector-bits must be 256 or 512; got '{args[i]}'.") },
+                "--vector-bits" => s with { VectorBits = Value() switch { "256" => 256, "512" => 512, var v => throw new ArgumentException($"--vector-bits must be 256 or 512; got '{v}'.") } },
                 "--help" or "-h" => s with { Command = "help" },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
