@@ -18,6 +18,8 @@ public sealed class VectorWidthTests
     [InlineData(3, 5, 3, 0, 2, 12, 40)]    // rows of 38 outputs
     [InlineData(2, 3, 3, 1, 3, 13, 10)]    // rows of 13, shorter than two 16-float vectors
     [InlineData(32, 64, 3, 0, 2, 26, 26)]  // a wide 3×3 layer
+    [InlineData(2, 20, 3, 1, 3, 7, 6)]     // 20 filters in the vector lanes: a padded second block of 16
+    [InlineData(8, 16, 5, 0, 5, 14, 14)]   // chapter 7's second layer
     public void Both_vector_widths_give_the_same_bits(int c, int o, int k, int p, int n, int h, int w)
     {
         Skip.IfNot(VectorWidth.WideAvailable, "This CPU has no AVX-512: only the 8-float kernels run here.");
