@@ -20,6 +20,7 @@ public sealed class VectorWidthTests
     [InlineData(32, 64, 3, 0, 2, 26, 26)]  // a wide 3×3 layer
     [InlineData(2, 20, 3, 1, 3, 7, 6)]     // 20 filters in the vector lanes: a padded second block of 16
     [InlineData(8, 16, 5, 0, 5, 14, 14)]   // chapter 7's second layer
+    [InlineData(7, 17, 5, 2, 2, 11, 19)]   // ∂J/∂x by row tiles: 7 channels, odd height, two blocks of columns
     public void Both_vector_widths_give_the_same_bits(int c, int o, int k, int p, int n, int h, int w)
     {
         Skip.IfNot(VectorWidth.WideAvailable, "This CPU has no AVX-512: only the 8-float kernels run here.");
