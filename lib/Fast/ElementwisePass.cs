@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace CnnFromScratch.Fast;
 
 /// <summary>
-/// ReLU's forward and backward passes, the SGD and momentum steps and the finite-data check over whole arrays, split across
+/// ReLU's forward and backward passes, the SGD and momentum steps, zeroing a gradient and the finite-data check over whole arrays, split across
 /// cores when the arrays are long: on LeNet-5 at batch 256 the first ReLU sweeps 1.2 million floats each way, the
 /// momentum step reads and writes five arrays of the 48,120 weights of Dense(400→120) after every batch, and training
 /// checks its 60,000 images (188 MB; one core took 30 ms, a tenth of an epoch of the course network) once before it
@@ -20,7 +20,7 @@ internal sealed class ElementwisePass : ChunkedPass
 
     [ThreadStatic] private static ElementwisePass? t_pass;
 
-    private enum Kind { Relu, ReluBackward, Momentum, Sgd, Finite }
+    private enum Kind { Relu, ReluBackward, Momentum, Sgd, Zero, Finite }
 
     private Kind _kind;
     private float[] _a = [], _g = [], _out = [];
@@ -65,6 +65,13 @@ internal sealed class ElementwisePass : ChunkedPass
         }
     }
 
+    /// <summary>x ← 0 (a gradient before a batch).</summary>
+    public static void Zero(float[] x)
+    {
+        if (x.Length < ParallelLength) x.AsSpan().Clear();
+        else (t_pass ??= new ElementwisePass()).Start(Kind.Zero, x, x, x);
+    }
+
     /// <summary>True when every value of <paramref name="data"/> is finite (<see cref="Simd.AllFinite"/>).</summary>
     public static bool AllFinite(float[] data)
     {
@@ -94,6 +101,7 @@ internal sealed class ElementwisePass : ChunkedPass
             case Kind.Relu: Simd.Relu(_a.AsSpan(from, count), _out.AsSpan(from, count)); break;
             case Kind.ReluBackward: Simd.ReluBackward(_a.AsSpan(from, count), _g.AsSpan(from, count), _out.AsSpan(from, count)); break;
             case Kind.Momentum: Simd.MomentumStep(_a.AsSpan(from, count), _out.AsSpan(from, count), _g.AsSpan(from, count), _beta, _lambda, _eta); break;
+            case Kind.Zero: _out.AsSpan(from, count).Clear(); break;
             case Kind.Sgd: Simd.SgdStep(_a.AsSpan(from, count), _g.AsSpan(from, count), _eta, _lambda); break;
             default: _finite[chunk] = Simd.AllFinite(_a.AsSpan(from, count)); break;
         }

@@ -122,6 +122,6 @@ public sealed class MiniBatches
     internal static void CopyRowRange(Tensor source, int start, Tensor destination)
     {
         int rowLength = source.Length / source.Dim(0);
-        source.Data.AsSpan(start * rowLength, destination.Length).CopyTo(destination.Data);
+        RowGather.CopyRange(source.Data, start, destination.Length / rowLength, rowLength, destination.Data);
     }
 }
