@@ -14,15 +14,19 @@ namespace CnnFromScratch.Fast;
 /// and a training step makes several parallel passes, so it broke the rule that a training batch allocates nothing.
 /// Here a pass is a <see cref="ChunkedPass"/> whose chunks the caller and the helpers claim one at a time from a shared
 /// ticket, so a helper that the operating system has not scheduled yet (a busy machine) costs nothing: the caller
-/// simply claims the remaining chunks itself. The ticket holds the pass's generation in its high 32 bits and the range
-/// of unclaimed chunks in its low 32 bits, so a helper that wakes late can never claim a chunk of a newer pass by mistake.
-/// Which thread runs which chunk never changes a result: the chunks themselves depend only on the item count.
+/// simply claims the remaining chunks itself. The caller claims chunks from the front and the helpers from the back, so
+/// on time the caller runs the first chunks of every pass and a helper the last ones: chunk c of every pass covers about
+/// the same part of the batch, so each core finds in its own cache what it wrote in the pass before (LeNet-5 training
+/// batches ran 2.5–5 % faster than when every thread took the next chunk; the course network's first ReLU read half its
+/// input from the other core's cache, 13 µs instead of 7 µs at batch 32). The ticket holds the pass's generation in its
+/// high 32 bits, then the front and the back of the chunks still unclaimed in 16 bits each, so a helper that wakes late
+/// can never claim a chunk of a newer pass by mistake. Which thread runs which chunk never changes a result: the chunks
+/// themselves depend only on the item count.
 /// </remarks>
 internal static class WorkerPool
 {
-    /// <summary>The most chunks one pass may have (the ticket keeps the next chunk in 16 bits).</summary>
+    /// <summary>The most chunks one pass may have (the ticket keeps the front and the back in 16 bits each).</summary>
     public const int MaxChunksPerPass = 0xFFFF;
-
 
     // After a pass, a helper spins this long for the next one (training passes come microseconds apart), then sleeps.
     private static readonly long s_spinTicks = Stopwatch.Frequency / 1000;
@@ -36,7 +40,6 @@ internal static class WorkerPool
     private static int s_threadCount = Environment.ProcessorCount;
 
     private static ChunkedPass? s_pass;
-    private static int s_chunks;
     private static PaddedLong s_ticket;     // generation << 32 | front << 16 | back: chunks [front, back) are unclaimed
     private static PaddedLong s_completed;  // chunks finished in the current generation
     private static int s_busy;           // 1 while a caller owns the pool
@@ -72,7 +75,6 @@ internal static class WorkerPool
                 throw new ArgumentOutOfRangeException(nameof(chunks), chunks, $"A pass has at most {MaxChunksPerPass} chunks.");
             StartHelpers(s_threadCount - 1);
             s_pass = pass;
-            s_chunks = chunks;
             s_completed.Value = 0;
             s_error = null;
             long generation = (Volatile.Read(ref s_ticket.Value) >> 32) + 1;
@@ -96,10 +98,8 @@ internal static class WorkerPool
     }
 
     /// <summary>
-    /// Claims and runs chunks of <paramref name="generation"/> until none is left or a newer pass has started. The caller
-    /// takes chunks from the front, the helpers from the back: every pass walks its batch in memory order, so each core
-    /// keeps working on about the same part of the batch in pass after pass, the part that is still in its own cache
-    /// (a ReLU after a convolution read half its input from the other core's cache, 13 µs instead of 7 µs at batch 32).
+    /// Claims and runs chunks of <paramref name="generation"/>, the lowest unclaimed one (<paramref name="fromFront"/>: the
+    /// caller) or the highest (a helper), until none is left or a newer pass has started.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ClaimChunks(long generation, bool fromFront)
