@@ -105,6 +105,36 @@ public sealed class BatchNormFastTests
         }
     }
 
+    // Backward's sums, likewise: Σ δ four planes at a time and Σ δ x̂ with x̂ made again from x on the fly must give, plane by
+    // plane, Simd.Sum(δ) and Simd.Dot(δ, x̂) over a stored x̂ = (x − μ)·invStd (in float, as Forward computes it).
+    [Theory]
+    [InlineData(new[] { 3, 5, 9, 9 })]
+    [InlineData(new[] { 32, 6, 28, 28 })]
+    [InlineData(new[] { 2, 3, 6, 6 })]
+    public void Fast_backward_sums_give_the_bits_of_Simd_Sum_and_Dot_over_a_stored_x_hat(int[] shape)
+    {
+        int n = shape[0], c = shape[1], s = shape[2] * shape[3];
+        var random = new Random(18);
+        float[] x = Tensor.RandomNormal(random, 2f, shape).Data, delta = Tensor.RandomNormal(random, 1f, shape).Data;
+        double[] mean = new double[c], invStd = new double[c], sumDelta = new double[c], sumDeltaXHat = new double[c];
+        for (int ch = 0; ch < c; ch++) (mean[ch], invStd[ch]) = (0.3 * ch - 0.4, 0.8 + 0.1 * ch);
+        BatchNormFast.Sums(delta, x, n, c, s, mean, invStd, sumDelta, sumDeltaXHat);
+        float[] xHat = new float[s];
+        for (int ch = 0; ch < c; ch++)
+        {
+            double sd = 0, sdx = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int from = (i * c + ch) * s;
+                for (int j = 0; j < s; j++) xHat[j] = (x[from + j] - (float)mean[ch]) * (float)invStd[ch];
+                sd += Simd.Sum(delta.AsSpan(from, s));
+                sdx += Simd.Dot(delta.AsSpan(from, s), xHat);
+            }
+            Assert.Equal(sd, sumDelta[ch]);
+            Assert.Equal(sdx, sumDeltaXHat[ch]);
+        }
+    }
+
     [Fact]
     public void Backward_of_the_fast_kernels_matches_numerical_gradient_for_dense_features_and_feature_maps()
     {
