@@ -12,8 +12,12 @@ namespace CnnFromScratch.Fast;
 /// and a training step makes several parallel passes, so it broke the rule that a training batch allocates nothing.
 /// Here a pass is a <see cref="ChunkedPass"/> whose chunks the caller and the helpers claim one at a time from a shared
 /// ticket, so a helper that the operating system has not scheduled yet (a busy machine) costs nothing: the caller
-/// simply claims the remaining chunks itself. The ticket holds the pass's generation in its high 32 bits and the next
-/// chunk in its low 32 bits, so a helper that wakes late can never claim a chunk of a newer pass by mistake.
+/// simply claims the remaining chunks itself. The caller claims chunks from the front and the helpers from the back, so
+/// on time the caller runs the first chunks of every pass and a helper the last ones: chunk c of every pass covers about
+/// the same part of the batch, so each core finds in its own cache what it wrote in the pass before (LeNet-5 training
+/// batches ran 2.5–5 % faster than when every thread took the next chunk). The ticket holds the pass's generation in its
+/// high 32 bits, then the front and the back of the chunks still unclaimed in 16 bits each, so a helper that wakes late
+/// can never claim a chunk of a newer pass by mistake.
 /// </remarks>
 internal static class WorkerPool
 {
@@ -27,8 +31,7 @@ internal static class WorkerPool
     private static int s_threadCount = Environment.ProcessorCount;
 
     private static ChunkedPass? s_pass;
-    private static int s_chunks;
-    private static long s_ticket;        // generation << 32 | next chunk to claim
+    private static long s_ticket;        // generation << 32 | first unclaimed chunk << 16 | one past the last unclaimed chunk
     private static int s_completed;      // chunks finished in the current generation
     private static int s_busy;           // 1 while a caller owns the pool
     private static int s_sleepers;       // helpers blocked on s_wake
@@ -61,15 +64,14 @@ internal static class WorkerPool
         {
             StartHelpers(s_threadCount - 1);
             s_pass = pass;
-            s_chunks = chunks;
             s_completed = 0;
             s_error = null;
             long generation = (Volatile.Read(ref s_ticket) >> 32) + 1;
-            Interlocked.Exchange(ref s_ticket, generation << 32); // a full fence: the fields above are visible before the ticket
+            Interlocked.Exchange(ref s_ticket, generation << 32 | (long)chunks); // a full fence: the fields above are visible before the ticket
             int sleepers = Volatile.Read(ref s_sleepers);
             if (sleepers > 0) s_wake.Release(sleepers);
 
-            ClaimChunks(generation);
+            ClaimChunks(generation, fromBack: false);
             var spin = new SpinWait();
             while (Volatile.Read(ref s_completed) < chunks) spin.SpinOnce(sleep1Threshold: -1); // yield, never sleep 1 ms
             s_error?.Throw();
@@ -81,18 +83,23 @@ internal static class WorkerPool
         }
     }
 
-    /// <summary>Claims and runs chunks of <paramref name="generation"/> until none is left or a newer pass has started.</summary>
+    /// <summary>
+    /// Claims and runs chunks of <paramref name="generation"/>, the lowest unclaimed one (the caller) or the highest
+    /// (<paramref name="fromBack"/>: a helper), until none is left or a newer pass has started.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ClaimChunks(long generation)
+    private static void ClaimChunks(long generation, bool fromBack)
     {
         while (true)
         {
             long ticket = Volatile.Read(ref s_ticket);
             if (ticket >> 32 != generation) return;
-            int chunk = (int)(ticket & 0xFFFF_FFFF);
+            int front = (int)((ticket >> 16) & 0xFFFF), back = (int)(ticket & 0xFFFF);
             ChunkedPass? pass = s_pass;
-            if (chunk >= s_chunks || pass is null) return;
-            if (Interlocked.CompareExchange(ref s_ticket, ticket + 1, ticket) != ticket) continue;
+            if (front >= back || pass is null) return;
+            int chunk = fromBack ? back - 1 : front;
+            long next = fromBack ? ticket - 1 : ticket + (1L << 16);
+            if (Interlocked.CompareExchange(ref s_ticket, next, ticket) != ticket) continue;
             // The chunk is ours, and its pass cannot end before we count it as completed.
             try { pass.RunChunk(chunk); }
             catch (Exception e) { s_error ??= ExceptionDispatchInfo.Capture(e); }
@@ -142,7 +149,7 @@ internal static class WorkerPool
             long generation = WaitForNewGeneration(seen);
             seen = generation;
             if (helper >= s_threadCount - 1) continue; // ThreadCount was lowered after this helper started
-            ClaimChunks(generation);
+            ClaimChunks(generation, fromBack: true);
             Volatile.Write(ref s_helperAllocatedBytes[helper], GC.GetAllocatedBytesForCurrentThread());
         }
     }
