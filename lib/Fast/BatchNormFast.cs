@@ -265,107 +265,133 @@ internal sealed class BatchNormFast : ChunkedPass
     // Dense features N×C: the naive arithmetic (in double), row by row in memory order, 8 channels at a time: floats widened
     // to doubles and back, the same operations in the same order as the scalar loops, so the bits are the naive ones. (The
     // scalar conversions between float and double carry a false dependency from one element to the next: 6–10 ns each.)
+    // The vectors are loaded and stored through refs, the lengths checked once per call (Require): with a bounds check per
+    // span and per vector these loops spent more instructions on checks than on arithmetic.
     private static readonly int W = Vector<float>.Count, H = Vector<double>.Count;
+
+    private static void Require(int length, params ReadOnlySpan<Array> arrays)
+    {
+        foreach (Array a in arrays)
+            if (a.Length < length) throw new ArgumentException($"BatchNormFast: an array holds {a.Length} values where {length} are needed.");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Load(float[] a, int at) => Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(a), (nuint)at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> Load(double[] a, int at) => Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(a), (nuint)at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector<float> v, float[] a, int at) => v.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(a), (nuint)at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector<double> v, double[] a, int at) => v.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(a), (nuint)at);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseStatistics(float[] x, int n, int c, double[] mean, double[] variance)
     {
+        Require(n * c, x);
+        Require(c, mean, variance);
         Array.Clear(mean, 0, c);
         Array.Clear(variance, 0, c);
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> row = x.AsSpan(i * c, c);
-            int ch = 0;
+            int row = i * c, ch = 0;
             for (; ch <= c - W; ch += W)
             {
-                Vector.Widen(new Vector<float>(row[ch..]), out var lo, out var hi);
-                (new Vector<double>(mean.AsSpan(ch)) + lo).CopyTo(mean.AsSpan(ch));
-                (new Vector<double>(mean.AsSpan(ch + H)) + hi).CopyTo(mean.AsSpan(ch + H));
+                Vector.Widen(Load(x, row + ch), out var lo, out var hi);
+                Store(Load(mean, ch) + lo, mean, ch);
+                Store(Load(mean, ch + H) + hi, mean, ch + H);
             }
-            for (; ch < c; ch++) mean[ch] += row[ch];
+            for (; ch < c; ch++) mean[ch] += x[row + ch];
         }
         for (int ch = 0; ch < c; ch++) mean[ch] /= n;
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> row = x.AsSpan(i * c, c);
-            int ch = 0;
+            int row = i * c, ch = 0;
             for (; ch <= c - W; ch += W)
             {
-                Vector.Widen(new Vector<float>(row[ch..]), out var lo, out var hi);
-                lo -= new Vector<double>(mean.AsSpan(ch));
-                hi -= new Vector<double>(mean.AsSpan(ch + H));
-                (new Vector<double>(variance.AsSpan(ch)) + lo * lo).CopyTo(variance.AsSpan(ch));
-                (new Vector<double>(variance.AsSpan(ch + H)) + hi * hi).CopyTo(variance.AsSpan(ch + H));
+                Vector.Widen(Load(x, row + ch), out var lo, out var hi);
+                lo -= Load(mean, ch);
+                hi -= Load(mean, ch + H);
+                Store(Load(variance, ch) + lo * lo, variance, ch);
+                Store(Load(variance, ch + H) + hi * hi, variance, ch + H);
             }
-            for (; ch < c; ch++) { double d = row[ch] - mean[ch]; variance[ch] += d * d; }
+            for (; ch < c; ch++) { double d = x[row + ch] - mean[ch]; variance[ch] += d * d; }
         }
         for (int ch = 0; ch < c; ch++) variance[ch] /= n;
     }
 
-    // x̂ of the W features of a row from channel ch on: the naive (float)((x − μ) · invStd), computed in double and narrowed.
+    // x̂ of the W features of x from index at (channel ch on): the naive (float)((x − μ) · invStd), computed in double and narrowed.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> DenseXHat(ReadOnlySpan<float> row, int ch, double[] mean, double[] invStd)
+    private static Vector<float> DenseXHat(float[] x, int at, int ch, double[] mean, double[] invStd)
     {
-        Vector.Widen(new Vector<float>(row[ch..]), out var lo, out var hi);
-        lo = (lo - new Vector<double>(mean.AsSpan(ch))) * new Vector<double>(invStd.AsSpan(ch));
-        hi = (hi - new Vector<double>(mean.AsSpan(ch + H))) * new Vector<double>(invStd.AsSpan(ch + H));
+        Vector.Widen(Load(x, at), out var lo, out var hi);
+        lo = (lo - Load(mean, ch)) * Load(invStd, ch);
+        hi = (hi - Load(mean, ch + H)) * Load(invStd, ch + H);
         return Vector.Narrow(lo, hi);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseSums(float[] delta, float[] x, int n, int c, double[] mean, double[] invStd, double[] sumDelta, double[] sumDeltaXHat)
     {
+        Require(n * c, delta, x);
+        Require(c, mean, invStd, sumDelta, sumDeltaXHat);
         Array.Clear(sumDelta, 0, c);
         Array.Clear(sumDeltaXHat, 0, c);
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> d = delta.AsSpan(i * c, c), row = x.AsSpan(i * c, c);
-            int ch = 0;
+            int row = i * c, ch = 0;
             for (; ch <= c - W; ch += W)
             {
-                var vd = new Vector<float>(d[ch..]);
+                var vd = Load(delta, row + ch);
                 Vector.Widen(vd, out var dLo, out var dHi);
-                Vector.Widen(vd * DenseXHat(row, ch, mean, invStd), out var pLo, out var pHi);
-                (new Vector<double>(sumDelta.AsSpan(ch)) + dLo).CopyTo(sumDelta.AsSpan(ch));
-                (new Vector<double>(sumDelta.AsSpan(ch + H)) + dHi).CopyTo(sumDelta.AsSpan(ch + H));
-                (new Vector<double>(sumDeltaXHat.AsSpan(ch)) + pLo).CopyTo(sumDeltaXHat.AsSpan(ch));
-                (new Vector<double>(sumDeltaXHat.AsSpan(ch + H)) + pHi).CopyTo(sumDeltaXHat.AsSpan(ch + H));
+                Vector.Widen(vd * DenseXHat(x, row + ch, ch, mean, invStd), out var pLo, out var pHi);
+                Store(Load(sumDelta, ch) + dLo, sumDelta, ch);
+                Store(Load(sumDelta, ch + H) + dHi, sumDelta, ch + H);
+                Store(Load(sumDeltaXHat, ch) + pLo, sumDeltaXHat, ch);
+                Store(Load(sumDeltaXHat, ch + H) + pHi, sumDeltaXHat, ch + H);
             }
-            for (; ch < c; ch++) { sumDelta[ch] += d[ch]; sumDeltaXHat[ch] += d[ch] * BatchNormNaive.XHat(row[ch], mean[ch], invStd[ch]); }
+            for (; ch < c; ch++)
+            {
+                sumDelta[ch] += delta[row + ch];
+                sumDeltaXHat[ch] += delta[row + ch] * BatchNormNaive.XHat(x[row + ch], mean[ch], invStd[ch]);
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseNormalize(float[] x, float[] y, int n, int c, double[] mean, double[] invStd, float[] gamma, float[] beta)
     {
+        Require(n * c, x, y);
+        Require(c, mean, invStd, gamma, beta);
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> row = x.AsSpan(i * c, c);
-            Span<float> out_ = y.AsSpan(i * c, c);
-            int ch = 0;
+            int row = i * c, ch = 0;
             for (; ch <= c - W; ch += W)
-                (new Vector<float>(gamma.AsSpan(ch)) * DenseXHat(row, ch, mean, invStd) + new Vector<float>(beta.AsSpan(ch))).CopyTo(out_[ch..]);
-            for (; ch < c; ch++) out_[ch] = gamma[ch] * BatchNormNaive.XHat(row[ch], mean[ch], invStd[ch]) + beta[ch];
+                Store(Load(gamma, ch) * DenseXHat(x, row + ch, ch, mean, invStd) + Load(beta, ch), y, row + ch);
+            for (; ch < c; ch++) y[row + ch] = gamma[ch] * BatchNormNaive.XHat(x[row + ch], mean[ch], invStd[ch]) + beta[ch];
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseInputGradient(float[] delta, float[] x, float[] dx, int n, int c, double[] mean, double[] invStd, double[] a, double[] b, double[] e)
     {
+        Require(n * c, delta, x, dx);
+        Require(c, mean, invStd, a, b, e);
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> d = delta.AsSpan(i * c, c), row = x.AsSpan(i * c, c);
-            Span<float> g = dx.AsSpan(i * c, c);
-            int ch = 0;
+            int row = i * c, ch = 0;
             for (; ch <= c - W; ch += W)
             {
-                Vector.Widen(new Vector<float>(d[ch..]), out var dLo, out var dHi);
-                Vector.Widen(DenseXHat(row, ch, mean, invStd), out var hLo, out var hHi);
-                var lo = new Vector<double>(a.AsSpan(ch)) * dLo + new Vector<double>(b.AsSpan(ch)) + new Vector<double>(e.AsSpan(ch)) * hLo;
-                var hi = new Vector<double>(a.AsSpan(ch + H)) * dHi + new Vector<double>(b.AsSpan(ch + H)) + new Vector<double>(e.AsSpan(ch + H)) * hHi;
-                Vector.Narrow(lo, hi).CopyTo(g[ch..]);
+                Vector.Widen(Load(delta, row + ch), out var dLo, out var dHi);
+                Vector.Widen(DenseXHat(x, row + ch, ch, mean, invStd), out var hLo, out var hHi);
+                var lo = Load(a, ch) * dLo + Load(b, ch) + Load(e, ch) * hLo;
+                var hi = Load(a, ch + H) * dHi + Load(b, ch + H) + Load(e, ch + H) * hHi;
+                Store(Vector.Narrow(lo, hi), dx, row + ch);
             }
-            for (; ch < c; ch++) g[ch] = (float)(a[ch] * d[ch] + b[ch] + e[ch] * BatchNormNaive.XHat(row[ch], mean[ch], invStd[ch]));
+            for (; ch < c; ch++)
+                dx[row + ch] = (float)(a[ch] * delta[row + ch] + b[ch] + e[ch] * BatchNormNaive.XHat(x[row + ch], mean[ch], invStd[ch]));
         }
     }
 }
