@@ -34,8 +34,9 @@ internal static partial class DirectConvolution
             }
         offsets = Offsets(channels, height, width, k, offsets);
         // The paired 16-float kernel costs an interleaving pass over δ (O × L floats) that only enough views of x repay:
-        // with C·k·k = 150 (LeNet-5's second layer) it is 1.6× faster than the 8-float one, with 25 (its first) about
-        // even, with 9 (a 3×3 kernel on one channel) 1.4× slower; with 2 filters a tile of 3 pairs would be two thirds waste.
+        // with C·k·k = 150 (LeNet-5's second layer, before it moved to FilterLanesWeightGradient) it was 1.6× faster than
+        // the 8-float one, with 25 (its first) about even, with 9 (a 3×3 kernel on one channel) 1.4× slower; with
+        // 2 filters a tile of 3 pairs would be two thirds waste.
         if (VectorWidth.Wide && outChannels > 2 && offsets.Length >= 16)
         {
             Span<float> pairs = Aligned(wideDelta[(outChannels * wideRow)..]);

@@ -34,6 +34,17 @@ internal static class Gemm
         ref float br = ref MemoryMarshal.GetReference(b);
         ref float cr = ref MemoryMarshal.GetReference(c);
         int j = 0;
+        if (VectorWidth.Wide) // 4×32 tiles of 16-float vectors: the same sums in the same order, twice the columns per instruction
+            for (; j + 4 * Lanes <= n; j += 4 * Lanes)
+            {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) Tile4x32(ref ar, aRowStride, aColumnStride, ref br, ref cr, i, j, k, n);
+                for (; i < m; i++)
+                {
+                    Tile1x16(ref ar, aRowStride, aColumnStride, ref br, ref cr, i, j, k, n);
+                    Tile1x16(ref ar, aRowStride, aColumnStride, ref br, ref cr, i, j + 2 * Lanes, k, n);
+                }
+            }
         if (Vector256.IsHardwareAccelerated)
         {
             for (; j + 2 * Lanes <= n; j += 2 * Lanes)
@@ -114,6 +125,41 @@ internal static class Gemm
         s10.StoreUnsafe(ref c1); s11.StoreUnsafe(ref c1, Lanes);
         s20.StoreUnsafe(ref c2); s21.StoreUnsafe(ref c2, Lanes);
         s30.StoreUnsafe(ref c3); s31.StoreUnsafe(ref c3, Lanes);
+    }
+
+    // Tile4x16's sums with 16-float vectors: C[i..i+4, j..j+32] += A[i..i+4, :] · B[:, j..j+32], each element summed over p
+    // in order from its value in C, one fused multiply-add per term (the bits of two Tile4x16 calls).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x32(ref float a, int rs, int cs, ref float b, ref float c, int i, int j, int k, int n)
+    {
+        ref float c0 = ref Unsafe.Add(ref c, i * n + j);
+        ref float c1 = ref Unsafe.Add(ref c0, n);
+        ref float c2 = ref Unsafe.Add(ref c1, n);
+        ref float c3 = ref Unsafe.Add(ref c2, n);
+        Vector512<float> s00 = Vector512.LoadUnsafe(ref c0), s01 = Vector512.LoadUnsafe(ref c0, 2 * Lanes);
+        Vector512<float> s10 = Vector512.LoadUnsafe(ref c1), s11 = Vector512.LoadUnsafe(ref c1, 2 * Lanes);
+        Vector512<float> s20 = Vector512.LoadUnsafe(ref c2), s21 = Vector512.LoadUnsafe(ref c2, 2 * Lanes);
+        Vector512<float> s30 = Vector512.LoadUnsafe(ref c3), s31 = Vector512.LoadUnsafe(ref c3, 2 * Lanes);
+        ref float a0 = ref Unsafe.Add(ref a, i * rs);
+        ref float bj = ref Unsafe.Add(ref b, j);
+        for (int p = 0; p < k; p++)
+        {
+            ref float bp = ref Unsafe.Add(ref bj, p * n);
+            Vector512<float> b0 = Vector512.LoadUnsafe(ref bp), b1 = Vector512.LoadUnsafe(ref bp, 2 * Lanes);
+            ref float ap = ref Unsafe.Add(ref a0, p * cs);
+            var x0 = Vector512.Create(ap);
+            s00 = Lanes16.MulAdd(x0, b0, s00); s01 = Lanes16.MulAdd(x0, b1, s01);
+            var x1 = Vector512.Create(Unsafe.Add(ref ap, rs));
+            s10 = Lanes16.MulAdd(x1, b0, s10); s11 = Lanes16.MulAdd(x1, b1, s11);
+            var x2 = Vector512.Create(Unsafe.Add(ref ap, 2 * rs));
+            s20 = Lanes16.MulAdd(x2, b0, s20); s21 = Lanes16.MulAdd(x2, b1, s21);
+            var x3 = Vector512.Create(Unsafe.Add(ref ap, 3 * rs));
+            s30 = Lanes16.MulAdd(x3, b0, s30); s31 = Lanes16.MulAdd(x3, b1, s31);
+        }
+        s00.StoreUnsafe(ref c0); s01.StoreUnsafe(ref c0, 2 * Lanes);
+        s10.StoreUnsafe(ref c1); s11.StoreUnsafe(ref c1, 2 * Lanes);
+        s20.StoreUnsafe(ref c2); s21.StoreUnsafe(ref c2, 2 * Lanes);
+        s30.StoreUnsafe(ref c3); s31.StoreUnsafe(ref c3, 2 * Lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -38,7 +38,7 @@ public sealed class Sgd : IOptimizer
         ArgumentNullException.ThrowIfNull(parameters);
         float eta = _learningRate, lambda = WeightDecay;
         for (int p = 0; p < parameters.Count; p++)
-            // θ ← θ − η (g + λθ), element by element (eight at a time)
-            Simd.SgdStep(parameters[p].Value.AsSpan(), parameters[p].Gradient.AsSpan(), eta, lambda);
+            // θ ← θ − η (g + λθ), element by element (eight at a time, large parameters on all cores)
+            ElementwisePass.SgdStep(parameters[p].Value.Data, parameters[p].Gradient.Data, eta, lambda);
     }
 }

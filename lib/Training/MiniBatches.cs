@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
 
 namespace CnnFromScratch.Training;
@@ -97,9 +98,8 @@ public sealed class MiniBatches
             inputs = _lastInputs ??= BufferLike(_inputs, size);
             targets = _lastTargets ??= BufferLike(_targets, size);
         }
-        ReadOnlySpan<int> rows = _order.AsSpan(index * BatchSize, size);
-        CopyRows(_inputs, rows, inputs);
-        CopyRows(_targets, rows, targets);
+        CopyRows(_inputs, index * BatchSize, size, inputs);
+        CopyRows(_targets, index * BatchSize, size, targets);
         return (inputs, targets);
     }
 
@@ -111,20 +111,17 @@ public sealed class MiniBatches
         return new Tensor(shape);
     }
 
-    /// <summary>Copies rows <paramref name="rows"/> of <paramref name="source"/> (a row is everything after the first index) into consecutive rows of <paramref name="destination"/>.</summary>
-    internal static void CopyRows(Tensor source, ReadOnlySpan<int> rows, Tensor destination)
-    {
-        int rowLength = source.Dim(0) == 0 ? 0 : source.Length / source.Dim(0);
-        ReadOnlySpan<float> from = source.Data;
-        Span<float> to = destination.Data;
-        for (int r = 0; r < rows.Length; r++)
-            from.Slice(rows[r] * rowLength, rowLength).CopyTo(to.Slice(r * rowLength, rowLength));
-    }
+    /// <summary>
+    /// Copies the rows Order[first], …, Order[first + count − 1] of <paramref name="source"/> (a row is everything after
+    /// the first index) into consecutive rows of <paramref name="destination"/>, on all cores for a large batch.
+    /// </summary>
+    private void CopyRows(Tensor source, int first, int count, Tensor destination) =>
+        RowGather.Copy(source.Data, _order, first, count, source.Length / source.Dim(0), destination.Data);
 
     /// <summary>Copies the rows <paramref name="start"/>, <paramref name="start"/> + 1, … of <paramref name="source"/> that fill <paramref name="destination"/>.</summary>
     internal static void CopyRowRange(Tensor source, int start, Tensor destination)
     {
         int rowLength = source.Length / source.Dim(0);
-        source.Data.AsSpan(start * rowLength, destination.Length).CopyTo(destination.Data);
+        RowGather.CopyRange(source.Data, start, destination.Length / rowLength, rowLength, destination.Data);
     }
 }

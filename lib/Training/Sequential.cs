@@ -1,3 +1,4 @@
+using CnnFromScratch.Fast;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Tensors;
 
@@ -128,6 +129,7 @@ public sealed partial class Sequential
     /// <summary>Sets every parameter's gradient to zero (before each mini-batch, since backward passes accumulate).</summary>
     public void ZeroGradients()
     {
-        for (int i = 0; i < _parameters.Length; i++) _parameters[i].ZeroGradient();
+        // Parameter.ZeroGradient's work, with the large gradients (Dense(400→120): 48,000 floats) split across cores.
+        for (int i = 0; i < _parameters.Length; i++) ElementwisePass.Zero(_parameters[i].Gradient.Data);
     }
 }

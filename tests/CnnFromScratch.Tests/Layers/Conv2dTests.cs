@@ -20,6 +20,9 @@ public sealed class Conv2dTests
         { 3, 1, 1, 1, 0, 2, 4, 3 },   // 1×1 kernel
         { 1, 2, 4, 1, 2, 1, 3, 3 },   // kernel larger than the input, made to fit by padding
         { 1, 3, 5, 1, 0, 2, 14, 13 }, // rows of 10 and 9 outputs: the fast kernel's vectors overlap at the row end; an odd filter count
+        { 3, 16, 3, 1, 1, 2, 6, 7 },  // 16 filters: ∂J/∂W with the filters in the vector lanes, 27 rows (tiles of 12, 12 and 3)
+        { 2, 20, 3, 1, 0, 2, 7, 6 },  // 20 filters: a second block of 16 lanes, 12 of them padding
+        { 5, 16, 5, 1, 1, 2, 7, 8 },  // ∂J/∂x by row tiles: 5 channels (a tile of 6 repeats one, or 3 + 2), 7 rows (a last single row)
     };
 
     [Theory]
@@ -53,6 +56,8 @@ public sealed class Conv2dTests
     [InlineData(6, 16, 5, 1, 0, 256, 14, 14)] // the same at batch 256: many samples per chunk
     [InlineData(32, 64, 3, 1, 0, 2, 26, 26)] // a wide 3×3 layer (PyTorch's MNIST example)
     [InlineData(5, 7, 3, 1, 1, 2, 9, 9)]     // 7 filters: the last tile repeats a row it does not store
+    [InlineData(2, 20, 3, 1, 2, 3, 7, 6)]    // 20 filters in lanes: a padded second block, padding beyond the kernel
+    [InlineData(7, 17, 5, 1, 2, 2, 11, 19)]  // ∂J/∂x by row tiles: 7 channels, odd height, two blocks of 16 columns
     [InlineData(2, 2, 3, 1, 0, 2, 3, 9)]     // one row of 7 outputs, fewer than a vector: the scalar product
     public void Naive_and_fast_agree_on_output_and_every_gradient(int c, int o, int k, int s, int p, int n, int h, int w)
     {

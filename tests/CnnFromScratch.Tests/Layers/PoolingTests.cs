@@ -67,6 +67,29 @@ public sealed class PoolingTests
         Assert.Equal(MaxPooling.BackwardNaive(x, delta, 2, 2).Data, MaxPoolingFast.Backward(delta, argmax, 2, 2, new Tensor(n, c, h, w)).Data);
     }
 
+    // The fast 2×2 backward writes every input once instead of zeroing the plane and adding each δ at its argmax; it must
+    // give the same bits, including 0 + (−0) = +0 at a maximum, on the vector path (rows of 8 or more windows, the last
+    // eight sliding back) and the scalar one (LeNet-5's rows of 5).
+    [Theory]
+    [InlineData(3, 2, 24, 24)]   // the course network: rows of 12 windows
+    [InlineData(2, 6, 28, 28)]   // LeNet-5's first pooling: rows of 14
+    [InlineData(2, 16, 10, 10)]  // LeNet-5's second pooling: rows of 5
+    [InlineData(1, 3, 8, 32)]    // rows of exactly 16 windows
+    public void Max_pooling_2x2_fast_backward_gives_the_bits_of_zeroing_and_adding(int n, int c, int h, int w)
+    {
+        var random = new Random(n * c + h * w);
+        var x = new Tensor(n, c, h, w);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = random.Next(3);
+        (Tensor z, int[] argmax) = MaxPoolingFast.Forward(x, 2, 2);
+        Tensor delta = Tensor.RandomNormal(random, 1f, z.Shape.ToArray());
+        for (int i = 0; i < delta.Length; i += 3) delta.Data[i] = -0f;
+        delta.Data[1] = float.NaN;
+        var expected = new float[x.Length];
+        for (int o = 0; o < delta.Length; o++) expected[argmax[o]] += delta.Data[o];
+        float[] actual = MaxPoolingFast.Backward(delta, argmax, 2, 2, Tensor.RandomNormal(random, 1f, n, c, h, w)).Data;
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Theory]
     [MemberData(nameof(Geometries))]
     public void Average_pooling_naive_and_fast_agree(int k, int s, int n, int c, int h, int w)

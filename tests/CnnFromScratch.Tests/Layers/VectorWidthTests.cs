@@ -18,6 +18,9 @@ public sealed class VectorWidthTests
     [InlineData(3, 5, 3, 0, 2, 12, 40)]    // rows of 38 outputs
     [InlineData(2, 3, 3, 1, 3, 13, 10)]    // rows of 13, shorter than two 16-float vectors
     [InlineData(32, 64, 3, 0, 2, 26, 26)]  // a wide 3×3 layer
+    [InlineData(2, 20, 3, 1, 3, 7, 6)]     // 20 filters in the vector lanes: a padded second block of 16
+    [InlineData(8, 16, 5, 0, 5, 14, 14)]   // chapter 7's second layer
+    [InlineData(7, 17, 5, 2, 2, 11, 19)]   // ∂J/∂x by row tiles: 7 channels, odd height, two blocks of columns
     public void Both_vector_widths_give_the_same_bits(int c, int o, int k, int p, int n, int h, int w)
     {
         Skip.IfNot(VectorWidth.WideAvailable, "This CPU has no AVX-512: only the 8-float kernels run here.");
@@ -37,6 +40,64 @@ public sealed class VectorWidthTests
             AssertSameBits(narrowOutput, wideOutput, "output");
             AssertSameBits(narrow.DWeights, wide.DWeights, "∂J/∂W");
             AssertSameBits(narrow.DBias, wide.DBias, "∂J/∂b");
+            AssertSameBits(narrow.DInput, wide.DInput, "∂J/∂x");
+        }
+        finally
+        {
+            VectorWidth.Wide = VectorWidth.WideAvailable;
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(64, 400, 120)]  // LeNet-5's first dense layer
+    [InlineData(7, 37, 45)]     // 37 columns: a 32-column tile, then 5 one at a time; 7 rows: a 4-row tile and 3 single rows
+    [InlineData(5, 300, 70)]    // 300 = 9 tiles of 32 + an 8-float tile + 4 columns
+    public void Dense_products_give_the_same_bits_at_both_widths(int n, int d, int k)
+    {
+        Skip.IfNot(VectorWidth.WideAvailable, "This CPU has no AVX-512: only the 8-float kernels run here.");
+        var random = new Random(n + d + k);
+        Tensor x = Tensor.RandomNormal(random, 1f, n, d);
+        Tensor delta = Tensor.RandomNormal(random, 1f, n, k);
+        (Tensor Output, Tensor DInput, Tensor DWeights) Run(bool wide)
+        {
+            VectorWidth.Wide = wide;
+            var layer = new Dense(d, k, new Random(1));
+            Tensor z = layer.Forward(x).Clone();
+            Tensor dx = layer.Backward(delta).Clone();
+            return (z, dx, layer.Weights.Gradient.Clone());
+        }
+        try
+        {
+            var wide = Run(true);
+            var narrow = Run(false);
+            AssertSameBits(narrow.Output, wide.Output, "output");
+            AssertSameBits(narrow.DWeights, wide.DWeights, "∂J/∂W");
+            AssertSameBits(narrow.DInput, wide.DInput, "∂J/∂x");
+        }
+        finally
+        {
+            VectorWidth.Wide = VectorWidth.WideAvailable;
+        }
+    }
+
+    [SkippableFact]
+    public void Strided_convolution_gives_the_same_bits_at_both_widths() // im2col and the matrix products
+    {
+        Skip.IfNot(VectorWidth.WideAvailable, "This CPU has no AVX-512: only the 8-float kernels run here.");
+        var random = new Random(11);
+        Tensor x = Tensor.RandomNormal(random, 1f, 3, 5, 23, 21);
+        Tensor weights = Tensor.RandomNormal(random, 1f, 40, 5, 3, 3);
+        Tensor bias = Tensor.RandomNormal(random, 1f, 40);
+        Tensor delta = Tensor.RandomNormal(random, 1f, Convolution.ForwardNaive(x, weights, bias, 2, 1).Shape.ToArray());
+        try
+        {
+            VectorWidth.Wide = true;
+            Tensor wideOutput = Convolution.ForwardFast(x, weights, bias, 2, 1);
+            var wide = Convolution.BackwardFast(x, weights, delta, 2, 1);
+            VectorWidth.Wide = false;
+            AssertSameBits(Convolution.ForwardFast(x, weights, bias, 2, 1), wideOutput, "output");
+            var narrow = Convolution.BackwardFast(x, weights, delta, 2, 1);
+            AssertSameBits(narrow.DWeights, wide.DWeights, "∂J/∂W");
             AssertSameBits(narrow.DInput, wide.DInput, "∂J/∂x");
         }
         finally

@@ -67,6 +67,21 @@ public sealed class WorkerPoolTests
         });
     }
 
+    [Fact]
+    public void Every_chunk_runs_exactly_once_in_pass_after_pass()
+    {
+        // The caller claims chunks from the front and the helpers from the back of the same ticket; they must never both
+        // take the middle one, nor skip it, however their claims interleave.
+        WithThreads(2, () =>
+        {
+            var pass = new TestPass(failAt: -1);
+            for (int repeat = 0; repeat < 20_000; repeat++) pass.RunItems(1 + repeat % 8);
+            for (int chunk = 0; chunk < ChunkedPass.MaxChunks; chunk++)
+                Assert.Equal(Enumerable.Range(0, 20_000).Count(r => r % 8 >= chunk), pass.Visits[chunk]);
+            return 0;
+        });
+    }
+
     private static T WithThreads<T>(int threads, Func<T> action)
     {
         int saved = WorkerPool.ThreadCount;
