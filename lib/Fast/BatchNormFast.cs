@@ -10,8 +10,8 @@ namespace CnnFromScratch.Fast;
 /// The same four operations as <see cref="BatchNormNaive"/>, for all channels at once. Feature maps (S = H·W ≥ 8): each
 /// plane (one channel of one sample, S contiguous values) is one item of a pass split across the cores, vectorised with
 /// <see cref="Vector{T}"/>; a plane's sums (in float) are kept per plane and added per channel in sample order (in double)
-/// afterwards, so the result has the same bits for any thread count. The variance comes from one sweep: each plane's squared
-/// deviations around its own mean, combined per channel (see <see cref="Statistics"/>). Dense features (S = 1): the naive arithmetic, one sweep over the rows in
+/// afterwards, so the result has the same bits for any thread count, and the same bits as the serial kernels before them
+/// (the chapters' printed numbers do not move). Dense features (S = 1): the naive arithmetic, one sweep over the rows in
 /// memory order (the naive loops stride across the rows, one channel at a time). Planes of 2–7 values use the naive loops.
 /// As there, x̂ is computed again from x wherever it is needed, with the arithmetic Forward used: the same bits.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed class BatchNormFast : ChunkedPass
     [ThreadStatic] private static BatchNormFast? t_pass;
     [ThreadStatic] private static float[]? t_xHat;   // one plane's x̂, for Σ δ x̂ (per thread: the chunks run on the workers)
 
-    private enum Step { Sum, Normalize, Sums, InputGradient }
+    private enum Step { Sum, SquaredDeviations, Normalize, Sums, InputGradient }
 
     private Step _step;
     private int _c, _s;
@@ -31,18 +31,13 @@ internal sealed class BatchNormFast : ChunkedPass
     // waits on whatever last wrote its register: 6–10 ns each, five per plane for ∂J/∂x).
     private float[] _channel = [];
     private float[] _gamma = [], _beta = [];
-    private double[] _planeA = [], _planeB = [];                    // per plane: Σ x and Σ (x − μ_p)², or Σ δ and Σ δ x̂
-    private float[] _planeMean = [];                                // per plane: μ_p, its own mean
+    private double[] _planeA = [], _planeB = [];                    // per plane: Σ and Σ of squares or products
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Statistics(float[] x, int n, int c, int s, double[] mean, double[] variance)
     {
         if (s == 1) { DenseStatistics(x, n, c, mean, variance); return; }
         if (s < Vector<float>.Count) { BatchNormNaive.Statistics(x, n, c, s, mean, variance); return; }
-        // One sweep over x: per plane p its sum A_p and B_p = Σ (x − μ_p)² around its own mean μ_p (in float), while the plane
-        // is in the L1 cache. Then per channel μ = Σ A_p / m, and Σ (x − μ)² = Σ_p [B_p + 2 d_p (A_p − S μ_p) + S d_p²] with
-        // d_p = μ_p − μ (exact algebra; the middle term is the rounding left in μ_p). A second sweep around μ read x again
-        // from memory: at batch 256 the first feature maps are 4.8 MB, and every sweep over them costs as much as the arithmetic.
         var p = Prepare(Step.Sum, n, c, s);
         p._x = x;
         p.Go(n, c, s);
@@ -51,13 +46,14 @@ internal sealed class BatchNormFast : ChunkedPass
             double sum = 0;
             for (int i = 0; i < n; i++) sum += p._planeA[i * c + ch];
             mean[ch] = sum / (n * s);
+        }
+        p = Prepare(Step.SquaredDeviations, n, c, s, mean);
+        p._x = x;
+        p.Go(n, c, s);
+        for (int ch = 0; ch < c; ch++)
+        {
             double squares = 0;
-            for (int i = 0; i < n; i++)
-            {
-                int plane = i * c + ch;
-                double a = p._planeA[plane], planeMean = p._planeMean[plane], d = planeMean - mean[ch];
-                squares += p._planeB[plane] + 2 * d * (a - s * planeMean) + s * d * d;
-            }
+            for (int i = 0; i < n; i++) squares += p._planeA[i * c + ch];
             variance[ch] = squares / (n * s);
         }
     }
@@ -101,7 +97,7 @@ internal sealed class BatchNormFast : ChunkedPass
     private static BatchNormFast Prepare(Step step, int n, int c, int s, params ReadOnlySpan<double[]> perChannel)
     {
         var p = t_pass ??= new BatchNormFast();
-        if (p._planeA.Length < n * c) (p._planeA, p._planeB, p._planeMean) = (new double[n * c], new double[n * c], new float[n * c]);   // grown on the caller
+        if (p._planeA.Length < n * c) (p._planeA, p._planeB) = (new double[n * c], new double[n * c]);   // grown on the caller
         if (p._channel.Length < 5 * c) p._channel = new float[5 * c];
         for (int k = 0; k < perChannel.Length; k++)
             for (int ch = 0; ch < c; ch++) p._channel[k * c + ch] = (float)perChannel[k][ch];
@@ -123,13 +119,10 @@ internal sealed class BatchNormFast : ChunkedPass
             int last = Math.Min(group + 4, end);
             switch (_step)
             {
-                case Step.Sum:   // Σ x, then Σ (x − μ_p)² of the same planes while they are still in the L1 cache
-                    PlaneSums<Value>(_x, group, last, _planeA);
-                    for (int plane = group; plane < last; plane++) _planeMean[plane] = (float)(_planeA[plane] / _s);
-                    PlaneSums<SquaredDeviation>(_x, group, last, _planeB);
-                    break;
+                case Step.Sum: PlaneSums<Value>(_x, group, last); break;                          // Σ x
+                case Step.SquaredDeviations: PlaneSums<SquaredDeviation>(_x, group, last); break; // Σ (x − μ)²
                 case Step.Sums:   // Σ δ, then Σ δ x̂ of the same planes while they are still in the L1 cache
-                    PlaneSums<Value>(_delta, group, last, _planeA);
+                    PlaneSums<Value>(_delta, group, last);
                     for (int plane = group; plane < last; plane++) Plane(plane);
                     break;
                 default:
@@ -206,19 +199,19 @@ internal sealed class BatchNormFast : ChunkedPass
         return sum;
     }
 
-    // The sums of planes [start, end), at most four, of values (x, or δ) into sums: Σ x, or Σ (x − μ_p)² around each plane's
-    // own mean. Four planes side by side: four independent chains of vector additions, where one plane alone waits on the
+    // The sums of planes [start, end), at most four, of values (x, or δ) into _planeA: Σ x, or Σ (x − μ)² with μ of each plane's
+    // channel. Four planes side by side: four independent chains of vector additions, where one plane alone waits on the
     // previous addition's latency at every step (4 cycles for 8 floats). Each plane is still summed in Simd.Sum's order (one
     // vector accumulator, its Vector.Sum, then the tail in order), so every plane's sum has the same bits as when it was summed alone.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PlaneSums<TTerm>(float[] values, int start, int end, double[] sums) where TTerm : struct, ITerm
+    private void PlaneSums<TTerm>(float[] values, int start, int end) where TTerm : struct, ITerm
     {
         int s = _s, w = Vector<float>.Count;
         // A group of fewer than four planes repeats its last plane: the same sum, written twice.
         int p0 = start, p1 = Math.Min(start + 1, end - 1), p2 = Math.Min(start + 2, end - 1), p3 = Math.Min(start + 3, end - 1);
         ref float x0 = ref MemoryMarshal.GetReference(values.AsSpan(p0 * s, s)), x1 = ref MemoryMarshal.GetReference(values.AsSpan(p1 * s, s));
         ref float x2 = ref MemoryMarshal.GetReference(values.AsSpan(p2 * s, s)), x3 = ref MemoryMarshal.GetReference(values.AsSpan(p3 * s, s));
-        float m0 = TTerm.Mean(_planeMean, p0), m1 = TTerm.Mean(_planeMean, p1), m2 = TTerm.Mean(_planeMean, p2), m3 = TTerm.Mean(_planeMean, p3);
+        float m0 = TTerm.Mean(_channel, p0 % _c), m1 = TTerm.Mean(_channel, p1 % _c), m2 = TTerm.Mean(_channel, p2 % _c), m3 = TTerm.Mean(_channel, p3 % _c);
         Vector<float> vm0 = new(m0), vm1 = new(m1), vm2 = new(m2), vm3 = new(m3);
         Vector<float> a0 = Vector<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
         int j = 0;
@@ -237,27 +230,27 @@ internal sealed class BatchNormFast : ChunkedPass
             s2 += TTerm.Of(Unsafe.Add(ref x2, j), m2);
             s3 += TTerm.Of(Unsafe.Add(ref x3, j), m3);
         }
-        (sums[p0], sums[p1], sums[p2], sums[p3]) = (s0, s1, s2, s3);
+        (_planeA[p0], _planeA[p1], _planeA[p2], _planeA[p3]) = (s0, s1, s2, s3);
     }
 
     /// <summary>What <see cref="PlaneSums{TTerm}"/> adds up for each value x of a plane.</summary>
     private interface ITerm
     {
-        static abstract float Mean(float[] planeMeans, int plane);
+        static abstract float Mean(float[] mean, int channel);
         static abstract Vector<float> Of(Vector<float> x, Vector<float> mean);
         static abstract float Of(float x, float mean);
     }
 
     private struct Value : ITerm   // x
     {
-        public static float Mean(float[] planeMeans, int plane) => 0f;
+        public static float Mean(float[] mean, int channel) => 0f;
         public static Vector<float> Of(Vector<float> x, Vector<float> mean) => x;
         public static float Of(float x, float mean) => x;
     }
 
-    private struct SquaredDeviation : ITerm   // (x − μ_p)²
+    private struct SquaredDeviation : ITerm   // (x − μ)²
     {
-        public static float Mean(float[] planeMeans, int plane) => planeMeans[plane];
+        public static float Mean(float[] mean, int channel) => mean[channel];
         public static Vector<float> Of(Vector<float> x, Vector<float> mean) { Vector<float> d = x - mean; return d * d; }
         public static float Of(float x, float mean) { float d = x - mean; return d * d; }
     }
