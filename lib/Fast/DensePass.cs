@@ -38,6 +38,9 @@ internal sealed class DensePass : ChunkedPass
         finally { (_x, _w, _b, _z, _delta, _dW, _dx) = ([], [], [], [], [], [], null); }
     }
 
+    // Row r of W, moved down to a multiple of 4 unless it is the end K.
+    private int FourRows(int r) => r == _k ? r : r & ~3;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Process(int chunk, int start, int end)
     {
@@ -49,8 +52,10 @@ internal sealed class DensePass : ChunkedPass
             Gemm.MultiplyTransposedAdd(_x.AsSpan(start * _d, rows * _d), _w, z, rows, _d, _k);
             return;
         }
-        // Chunk c of C takes rows [c·K/C, (c+1)·K/C) of ∂J/∂W and rows [c·N/C, (c+1)·N/C) of ∂J/∂x.
-        (int k0, int k1) = (chunk * _k / Chunks, (chunk + 1) * _k / Chunks);
+        // Chunk c of C takes rows [c·K/C, (c+1)·K/C) of ∂J/∂W, moved down to multiples of 4 so that Gemm runs them in its
+        // 4-row tiles (each row of ∂J/∂W is summed over the whole batch within one chunk, in the same order in any tile:
+        // the same bits), and rows [c·N/C, (c+1)·N/C) of ∂J/∂x.
+        (int k0, int k1) = (FourRows(chunk * _k / Chunks), FourRows((chunk + 1) * _k / Chunks));
         if (k1 > k0) // δᵀ read in place: row stride 1, column stride K
             Gemm.MultiplyAdd(_delta.AsSpan(k0), 1, _k, _x, _dW.AsSpan(k0 * _d, (k1 - k0) * _d), k1 - k0, _n, _d);
         (int s0, int s1) = (chunk * _n / Chunks, (chunk + 1) * _n / Chunks);

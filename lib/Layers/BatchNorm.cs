@@ -14,14 +14,16 @@ namespace CnnFromScratch.Layers;
 /// <remarks>
 /// The loops are in <c>BatchNormNaive</c> (one channel at a time, like the formulas) and <c>Fast/BatchNormFast</c>
 /// (vectorised, parallel over the cores); the running statistics for evaluation are in <c>BatchNorm.RunningStatistics.cs</c>,
-/// the shapes it accepts (and the messages when they are wrong) in <c>BatchNorm.Shapes.cs</c>.
+/// the shapes it accepts (and the messages when they are wrong) in <c>BatchNorm.Shapes.cs</c>. Backward computes x̂ again
+/// from the input of the last Forward (as <see cref="Dense"/> reads its input again for ∂J/∂W), so that tensor must not
+/// change in between.
 /// </remarks>
 public sealed partial class BatchNorm : ILayer, ITrainingMode
 {
     // Per channel: μ and σ² of the last Forward (batch or running statistics), 1/√(σ² + ε), and Backward's sums and coefficients.
     private readonly double[] _mean, _variance, _invStd, _sumDelta, _sumDeltaXHat, _a, _b, _e;
     private string? _name;
-    private Tensor? _xHat;      // x̂, cached by Forward for ∂J/∂γ and ∂J/∂x
+    private Tensor? _input;     // x, kept by Forward: Backward computes x̂ from it again (the same bits) for ∂J/∂γ and ∂J/∂x
     private Tensor? _output;
     private Tensor? _dInput;
     private bool _lastForwardTrained;
@@ -82,7 +84,6 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
         RequireChannels(input.Shape, perSample: false);
         int n = input.Dim(0), c = Channels, s = input.Length / Math.Max(1, n * c); // s = H·W, or 1 for dense features
         if (Training) RequireTwoValuesPerChannel(input, n * s);
-        Tensor xHat = Buffers.Cache(ref _xHat, input.Shape);
         Tensor y = Buffers.Result(ref _output, input.Shape);
         bool fast = Implementation == Implementation.Fast;
         _lastForwardTrained = Training;
@@ -96,21 +97,23 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
         else CopyRunningStatistics(_mean, _variance);   // evaluation: the running statistics
         for (int ch = 0; ch < c; ch++) _invStd[ch] = 1 / Math.Sqrt(_variance[ch] + Epsilon);
         // x̂ = (x − μ)/√(σ² + ε), y = γ x̂ + β
-        if (fast) BatchNormFast.Normalize(input.Data, xHat.Data, y.Data, n, c, s, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
-        else BatchNormNaive.Normalize(input.Data, xHat.Data, y.Data, n, c, s, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
+        if (fast) BatchNormFast.Normalize(input.Data, y.Data, n, c, s, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
+        else BatchNormNaive.Normalize(input.Data, y.Data, n, c, s, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
+        _input = input;
         return y;
     }
 
     /// <inheritdoc />
     public Tensor Backward(Tensor dOutput)
     {
-        if (_xHat is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
+        if (_input is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
         LayerErrors.RequireGradientShape(Name, dOutput, _output);
         int n = _output.Dim(0), c = Channels, s = _output.Length / Math.Max(1, n * c), m = n * s;
         Tensor dx = Buffers.Result(ref _dInput, _output.Shape);
         bool fast = Implementation == Implementation.Fast;
-        if (fast) BatchNormFast.Sums(dOutput.Data, _xHat.Data, n, c, s, _sumDelta, _sumDeltaXHat);
-        else BatchNormNaive.Sums(dOutput.Data, _xHat.Data, n, c, s, _sumDelta, _sumDeltaXHat);
+        float[] x = _input.Data;
+        if (fast) BatchNormFast.Sums(dOutput.Data, x, n, c, s, _mean, _invStd, _sumDelta, _sumDeltaXHat);
+        else BatchNormNaive.Sums(dOutput.Data, x, n, c, s, _mean, _invStd, _sumDelta, _sumDeltaXHat);
         for (int ch = 0; ch < c; ch++)
         {
             Beta.Gradient.Data[ch] += (float)_sumDelta[ch];         // ∂J/∂β = Σ δ
@@ -121,8 +124,8 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
             _b[ch] = _lastForwardTrained ? -_a[ch] * _sumDelta[ch] / m : 0;
             _e[ch] = _lastForwardTrained ? -_a[ch] * _sumDeltaXHat[ch] / m : 0;
         }
-        if (fast) BatchNormFast.InputGradient(dOutput.Data, _xHat.Data, dx.Data, n, c, s, _a, _b, _e);
-        else BatchNormNaive.InputGradient(dOutput.Data, _xHat.Data, dx.Data, n, c, s, _a, _b, _e);
+        if (fast) BatchNormFast.InputGradient(dOutput.Data, x, dx.Data, n, c, s, _mean, _invStd, _a, _b, _e);
+        else BatchNormNaive.InputGradient(dOutput.Data, x, dx.Data, n, c, s, _mean, _invStd, _a, _b, _e);
         return dx;
     }
 }

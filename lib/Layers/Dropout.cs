@@ -12,6 +12,12 @@ namespace CnnFromScratch.Layers;
 /// <remarks>
 /// Scaling at training time ("inverted") is what makes evaluation a plain identity; the original paper scaled the
 /// weights by 1 − p at test time instead, which gives the same expected output.
+/// <para>
+/// The u_i of one mask come from one draw k of the caller's <see cref="Random"/>: u_i = the top 24 bits of
+/// hash(hash(k + i) xor k), over 2²⁴ (<see cref="Uniform"/>). A seeded Random gives the same masks on every run, and each unit's
+/// number can be computed on its own, eight at a time (<c>Fast/DropoutFast</c>): one <see cref="Random.NextSingle"/> per
+/// unit cost 7–11 ns, a fifth of LeNet-5's whole training step at batch 32 for its 604 dropout units per image.
+/// </para>
 /// </remarks>
 public sealed class Dropout : ILayer, ITrainingMode
 {
@@ -22,7 +28,7 @@ public sealed class Dropout : ILayer, ITrainingMode
     private Tensor? _dInput;
     private bool _lastForwardTrained;
 
-    /// <summary>Drops each unit with probability <paramref name="p"/> (0 ≤ p &lt; 1), drawing masks from <paramref name="random"/>.</summary>
+    /// <summary>Drops each unit with probability <paramref name="p"/> (0 ≤ p &lt; 1), each mask seeded by one draw from <paramref name="random"/>.</summary>
     public Dropout(float p, Random random, Implementation implementation = Implementation.Fast)
     {
         ArgumentNullException.ThrowIfNull(random);
@@ -34,7 +40,7 @@ public sealed class Dropout : ILayer, ITrainingMode
         Implementation = implementation;
     }
 
-    /// <summary>The plain loops below, or the vectorised ones (<c>Fast/DropoutFast</c>); both draw the same mask from the same random numbers.</summary>
+    /// <summary>The plain loops below, or the vectorised ones (<c>Fast/DropoutFast</c>); both draw the same mask from the same draw of the Random.</summary>
     public Implementation Implementation { get; }
 
     /// <summary>The probability p of dropping a unit.</summary>
@@ -75,19 +81,36 @@ public sealed class Dropout : ILayer, ITrainingMode
         bool draw = !FreezeMask || _mask is null || !_mask.SameShape(input);
         Tensor m = Buffers.Cache(ref _mask, input.Shape);
         float[] mask = m.Data, x = input.Data, output = y.Data;
+        uint k = draw ? (uint)_random.Next() : 0;   // the mask's seed: one draw per mask
         if (Implementation == Implementation.Fast)
         {
-            if (draw) DropoutFast.DrawAndApply(_random, P, x, mask, output);
+            if (draw) DropoutFast.DrawAndApply(k, P, x, mask, output);
             else DropoutFast.Multiply(x, mask, output);
             return y;
         }
         if (draw)
         {
             float keep = 1f / (1f - P);
-            for (int i = 0; i < mask.Length; i++) mask[i] = _random.NextSingle() >= P ? keep : 0f; // m_i = 1[u_i ≥ p] / (1 − p)
+            for (int i = 0; i < mask.Length; i++) mask[i] = Uniform(k, i) >= P ? keep : 0f; // m_i = 1[u_i ≥ p] / (1 − p)
         }
         for (int i = 0; i < x.Length; i++) output[i] = x[i] * mask[i]; // y = x ⊙ m
         return y;
+    }
+
+    /// <summary>u_i in [0, 1) for unit <paramref name="i"/> of the mask seeded by <paramref name="k"/>: 24 bits, exact in a float.</summary>
+    internal static float Uniform(uint k, int i) => (Hash(Hash(k + (uint)i) ^ k) >> 8) * (1f / (1 << 24));
+
+    /// <summary>
+    /// A 32-bit integer hash whose output bits each flip with probability about ½ when any input bit flips (Chris Wellons'
+    /// "lowbias32"): consecutive i give unrelated u_i. Hashing twice, with k in between, makes the masks of two seeds k unrelated too.
+    /// </summary>
+    internal static uint Hash(uint x)
+    {
+        x ^= x >> 16;
+        x *= 0x7feb352d;
+        x ^= x >> 15;
+        x *= 0x846ca68b;
+        return x ^ (x >> 16);
     }
 
     /// <inheritdoc />

@@ -118,10 +118,13 @@ public sealed class MiniBatches
     private void CopyRows(Tensor source, int first, int count, Tensor destination) =>
         RowGather.Copy(source.Data, _order, first, count, source.Length / source.Dim(0), destination.Data);
 
-    /// <summary>Copies the rows <paramref name="start"/>, <paramref name="start"/> + 1, … of <paramref name="source"/> that fill <paramref name="destination"/>.</summary>
-    internal static void CopyRowRange(Tensor source, int start, Tensor destination)
+    /// <summary>
+    /// Copies the rows <paramref name="start"/>, <paramref name="start"/> + 1, … of <paramref name="source"/> that fill
+    /// <paramref name="destination"/>, and returns whether every value copied is finite.
+    /// </summary>
+    internal static bool CopyRowRange(Tensor source, int start, Tensor destination)
     {
         int rowLength = source.Length / source.Dim(0);
-        RowGather.CopyRange(source.Data, start, destination.Length / rowLength, rowLength, destination.Data);
+        return RowGather.CopyRange(source.Data, start, destination.Length / rowLength, rowLength, destination.Data);
     }
 }

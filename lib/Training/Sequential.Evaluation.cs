@@ -77,9 +77,8 @@ public sealed partial class Sequential
                 x = MiniBatches.BufferLike(inputs, size);
                 y = targets is null ? null : MiniBatches.BufferLike(targets, size);
             }
-            MiniBatches.CopyRowRange(inputs, start, x);
-            // Checked batch by batch, while the copy is in the cache: nothing is kept from a run that throws.
-            FiniteData.Require(x, "inputs", nameof(inputs), start);
+            // Checked batch by batch, in the copy's sweep: nothing is kept from a run that throws (Require names the sample).
+            if (!MiniBatches.CopyRowRange(inputs, start, x)) FiniteData.Require(x, "inputs", nameof(inputs), start);
             if (targets is not null) MiniBatches.CopyRowRange(targets, start, y!);
             onBatch(Forward(x), y, start);
         }

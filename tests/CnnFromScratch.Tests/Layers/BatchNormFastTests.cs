@@ -74,6 +74,67 @@ public sealed class BatchNormFastTests
         Assert.Equal(one.Variance, two.Variance);
     }
 
+    // The fast statistics sum four planes at a time; each plane must still be summed as Simd.Sum sums it alone (one vector
+    // accumulator, then the tail in order), the plane sums added per channel in sample order in double: the bits the chapters
+    // printed before. 3×5×9×9: 15 planes (a last group of three) of 81 values (a tail of one); 32×16×10×10: LeNet-5's second
+    // feature maps; 2×3×4×4: six planes of two whole vectors.
+    [Theory]
+    [InlineData(new[] { 3, 5, 9, 9 })]
+    [InlineData(new[] { 32, 16, 10, 10 })]
+    [InlineData(new[] { 2, 3, 4, 4 })]
+    public void Fast_statistics_sum_each_plane_in_the_order_of_Simd_Sum(int[] shape)
+    {
+        int n = shape[0], c = shape[1], s = shape[2] * shape[3];
+        float[] x = Tensor.RandomNormal(new Random(17), 2f, shape).Data;
+        for (int i = 0; i < x.Length; i++) x[i] += 1.5f;
+        double[] mean = new double[c], variance = new double[c];
+        BatchNormFast.Statistics(x, n, c, s, mean, variance);
+        float[] squares = new float[s];
+        for (int ch = 0; ch < c; ch++)
+        {
+            double sum = 0, squaredDeviations = 0;
+            for (int i = 0; i < n; i++) sum += Simd.Sum(x.AsSpan((i * c + ch) * s, s));
+            Assert.Equal(sum / (n * s), mean[ch]);
+            float mu = (float)mean[ch];
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < s; j++) { float d = x[(i * c + ch) * s + j] - mu; squares[j] = d * d; }
+                squaredDeviations += Simd.Sum(squares);
+            }
+            Assert.Equal(squaredDeviations / (n * s), variance[ch]);
+        }
+    }
+
+    // Backward's sums, likewise: Σ δ four planes at a time and Σ δ x̂ with x̂ made again from x on the fly must give, plane by
+    // plane, Simd.Sum(δ) and Simd.Dot(δ, x̂) over a stored x̂ = (x − μ)·invStd (in float, as Forward computes it).
+    [Theory]
+    [InlineData(new[] { 3, 5, 9, 9 })]
+    [InlineData(new[] { 32, 6, 28, 28 })]
+    [InlineData(new[] { 2, 3, 6, 6 })]
+    public void Fast_backward_sums_give_the_bits_of_Simd_Sum_and_Dot_over_a_stored_x_hat(int[] shape)
+    {
+        int n = shape[0], c = shape[1], s = shape[2] * shape[3];
+        var random = new Random(18);
+        float[] x = Tensor.RandomNormal(random, 2f, shape).Data, delta = Tensor.RandomNormal(random, 1f, shape).Data;
+        double[] mean = new double[c], invStd = new double[c], sumDelta = new double[c], sumDeltaXHat = new double[c];
+        for (int ch = 0; ch < c; ch++) (mean[ch], invStd[ch]) = (0.3 * ch - 0.4, 0.8 + 0.1 * ch);
+        BatchNormFast.Sums(delta, x, n, c, s, mean, invStd, sumDelta, sumDeltaXHat);
+        float[] xHat = new float[s];
+        for (int ch = 0; ch < c; ch++)
+        {
+            double sd = 0, sdx = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int from = (i * c + ch) * s;
+                for (int j = 0; j < s; j++) xHat[j] = (x[from + j] - (float)mean[ch]) * (float)invStd[ch];
+                sd += Simd.Sum(delta.AsSpan(from, s));
+                sdx += Simd.Dot(delta.AsSpan(from, s), xHat);
+            }
+            Assert.Equal(sd, sumDelta[ch]);
+            Assert.Equal(sdx, sumDeltaXHat[ch]);
+        }
+    }
+
     [Fact]
     public void Backward_of_the_fast_kernels_matches_numerical_gradient_for_dense_features_and_feature_maps()
     {

@@ -17,6 +17,26 @@ public sealed class DenseTests
         LayerAssert.Equal(new float[,] { { -1.5f, -3f }, { 4.5f, 12f } }, z);
     }
 
+    // ∂J/∂W is split across cores by rows of W (moved to multiples of 4 for Gemm's tiles); however the rows are split,
+    // each element must have the bits of one product over all rows at once, and ∂J/∂x those of one product over the batch.
+    [Theory]
+    [InlineData(32, 288, 60)]   // the course network's hidden layer
+    [InlineData(64, 400, 120)]  // LeNet-5's first dense layer
+    [InlineData(17, 84, 10)]
+    public void Backward_split_across_cores_gives_the_bits_of_one_product(int n, int d, int k)
+    {
+        var random = new Random(n + d + k);
+        float[] delta = Tensor.RandomNormal(random, 1f, n, k).Data, x = Tensor.RandomNormal(random, 1f, n, d).Data;
+        float[] w = Tensor.RandomNormal(random, 1f, k, d).Data;
+        float[] dW = Tensor.RandomNormal(random, 1f, k, d).Data, dx = new float[n * d];
+        float[] expectedDW = (float[])dW.Clone(), expectedDx = new float[n * d];
+        new CnnFromScratch.Fast.DensePass().Backward(delta, x, w, dW, dx, n, d, k);
+        CnnFromScratch.Fast.Gemm.MultiplyAdd(delta, 1, k, x, expectedDW, k, n, d);
+        CnnFromScratch.Fast.Gemm.MultiplyAdd(delta, k, 1, w, expectedDx, n, k, d);
+        Assert.Equal(expectedDW.Select(BitConverter.SingleToInt32Bits), dW.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(expectedDx.Select(BitConverter.SingleToInt32Bits), dx.Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void Backward_matches_numerical_gradient()
     {

@@ -70,6 +70,44 @@ public sealed class DropoutTests
     }
 
     [Fact]
+    public void The_mask_is_u_i_at_least_p_with_u_i_hashed_from_one_draw_of_the_Random_per_batch()
+    {
+        var dropout = new Dropout(0.4f, new Random(30));
+        var seeds = new Random(30);
+        Tensor x = new Tensor(3, 70).Fill(1f);
+        for (int batch = 0; batch < 2; batch++)
+        {
+            dropout.Forward(x);
+            uint k = (uint)seeds.Next();
+            for (int i = 0; i < x.Length; i++) Assert.Equal(Dropout.Uniform(k, i) >= 0.4f ? 1f / 0.6f : 0f, dropout.Mask.Data[i]);
+        }
+    }
+
+    // 200,000 units: the kept fraction within 4 standard deviations of 1 − p, for each unit and its neighbour (independent
+    // units: both kept with probability (1 − p)²), and for the same unit in two successive masks.
+    [Theory]
+    [InlineData(0.1f)]
+    [InlineData(0.5f)]
+    [InlineData(0.9f)]
+    public void Units_are_kept_with_probability_1_minus_p_independently_of_their_neighbours_and_of_the_last_mask(float p)
+    {
+        const int n = 200_000;
+        var dropout = new Dropout(p, new Random(31));
+        Tensor x = new Tensor(1, n).Fill(1f);
+        bool[] first = dropout.Forward(x).Data.Select(v => v != 0f).ToArray();
+        bool[] second = dropout.Forward(x).Data.Select(v => v != 0f).ToArray();
+        void AssertRate(double expected, int count, int trials, string what)
+        {
+            double sd = Math.Sqrt(expected * (1 - expected) / trials);
+            Assert.True(Math.Abs((double)count / trials - expected) < 4 * sd, $"{what}: {(double)count / trials:F4}, expected {expected:F4} ± {4 * sd:F4}");
+        }
+        double q = 1 - p;
+        AssertRate(q, first.Count(k => k), n, "kept");
+        AssertRate(q * q, Enumerable.Range(0, n / 2).Count(i => first[2 * i] && first[2 * i + 1]), n / 2, "units 2i and 2i + 1 both kept");
+        AssertRate(q * q, Enumerable.Range(0, n).Count(i => first[i] && second[i]), n, "a unit kept in two successive masks");
+    }
+
+    [Fact]
     public void A_new_mask_is_drawn_for_every_batch_unless_frozen()
     {
         var dropout = new Dropout(0.5f, new Random(9));

@@ -68,8 +68,8 @@ public sealed class PoolingTests
     }
 
     // The fast 2×2 backward writes every input once instead of zeroing the plane and adding each δ at its argmax; it must
-    // give the same bits, including 0 + (−0) = +0 at a maximum, on the vector path (rows of 8 or more windows, the last
-    // eight sliding back) and the scalar one (LeNet-5's rows of 5).
+    // give the same bits, including 0 + (−0) = +0 at a maximum (rows of 8 or more windows, the last eight sliding back;
+    // narrower rows are zeroed and scattered).
     [Theory]
     [InlineData(3, 2, 24, 24)]   // the course network: rows of 12 windows
     [InlineData(2, 6, 28, 28)]   // LeNet-5's first pooling: rows of 14

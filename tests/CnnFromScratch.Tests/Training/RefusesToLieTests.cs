@@ -106,6 +106,18 @@ public sealed class RefusesToLieTests
     }
 
     [Fact]
+    public void Predict_finds_a_NaN_in_the_last_chunk_of_a_batch_copied_on_several_cores()
+    {
+        // 200 samples of 12×12 in one batch: 28,800 floats, copied and checked in 8 chunks; the NaN is in the last one.
+        var (x, _) = Images(200, 16);
+        x[197, 0, 3, 9] = float.PositiveInfinity;
+        var model = Cnn(17);
+        Assert.Contains("sample 197", Assert.Throws<ArgumentException>(() => model.Predict(x, batchSize: 200)).Message);
+        x[197, 0, 3, 9] = 0f;
+        Assert.Equal(200, model.Predict(x, batchSize: 200).Length);
+    }
+
+    [Fact]
     public void Predict_and_Evaluate_on_an_empty_set_say_it_is_empty()
     {
         var model = Cnn(16);
