@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CnnFromScratch.Fast;
 using CnnFromScratch.Layers;
 using CnnFromScratch.Tensors;
@@ -71,6 +72,7 @@ public sealed class SoftmaxCrossEntropy : ILoss
             return _losses;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void Process(int chunk, int start, int end)
         {
             int k = _k;
