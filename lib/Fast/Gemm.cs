@@ -9,8 +9,8 @@ namespace CnnFromScratch.Fast;
 /// </summary>
 /// <remarks>
 /// Both products work on small register tiles so that every value loaded from memory feeds several multiply-adds:
-/// <see cref="MultiplyAdd"/> keeps a 4×16 tile of C in eight vector registers while it walks the shared dimension
-/// (one row of B, two loads, serves four rows of A), and <see cref="MultiplyTransposedAdd"/> computes a 4×2 tile of dot
+/// <see cref="MultiplyAdd"/> keeps a 4×16 tile of C (4×32 with 16-float vectors) in eight vector registers while it
+/// walks the shared dimension (one row of B, two loads, serves four rows of A), and <see cref="MultiplyTransposedAdd"/> computes a 4×2 tile of dot
 /// products at once (six loads per eight multiply-adds). Tiles walk C column block by column block, so the k×16 panel of B
 /// stays in the L1 cache while every row block of A passes over it. Edges use narrower tiles and plain loops.
 /// </remarks>
@@ -38,7 +38,7 @@ internal static class Gemm
             for (; j + 4 * Lanes <= n; j += 4 * Lanes)
             {
                 int i = 0;
-                for (; i + 4 <= m; i += 4) Tile4x32(ref ar, aRowStride, aColumnStride, ref br, ref cr, i, j, k, n);
+                for (; i + 4 <= m; i += 4) Tile4Rows2Vectors<Vector512<float>, Lanes16>(ref ar, aRowStride, aColumnStride, ref br, ref cr, i, j, k, n);
                 for (; i < m; i++)
                 {
                     Tile1x16(ref ar, aRowStride, aColumnStride, ref br, ref cr, i, j, k, n);
@@ -50,7 +50,7 @@ internal static class Gemm
             for (; j + 2 * Lanes <= n; j += 2 * Lanes)
             {
                 int i = 0;
-                for (; i + 4 <= m; i += 4) Tile4x16(ref ar, aRowStride, aColumnStride, ref br, ref cr, i, j, k, n);
+                for (; i + 4 <= m; i += 4) Tile4Rows2Vectors<Vector256<float>, Lanes8>(ref ar, aRowStride, aColumnStride, ref br, ref cr, i, j, k, n);
                 for (; i < m; i++) Tile1x16(ref ar, aRowStride, aColumnStride, ref br, ref cr, i, j, k, n);
             }
             for (; j + Lanes <= n; j += Lanes)
@@ -94,72 +94,37 @@ internal static class Gemm
         }
     }
 
+    // C[i..i+4, j..j+2n] += A[i..i+4, :] · B[:, j..j+2n] for vectors of n floats (4×16 with 8, 4×32 with 16): each element
+    // summed over p in order from its value in C, one fused multiply-add per term, so both widths give the same bits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4x16(ref float a, int rs, int cs, ref float b, ref float c, int i, int j, int k, int n)
+    private static void Tile4Rows2Vectors<TV, TOps>(ref float a, int rs, int cs, ref float b, ref float c, int i, int j, int k, int n)
+        where TV : struct where TOps : struct, IVectorOps<TV>
     {
+        nuint w = (nuint)TOps.Count;
         ref float c0 = ref Unsafe.Add(ref c, i * n + j);
         ref float c1 = ref Unsafe.Add(ref c0, n);
         ref float c2 = ref Unsafe.Add(ref c1, n);
         ref float c3 = ref Unsafe.Add(ref c2, n);
-        Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, Lanes);
-        Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, Lanes);
-        Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, Lanes);
-        Vector256<float> s30 = Vector256.LoadUnsafe(ref c3), s31 = Vector256.LoadUnsafe(ref c3, Lanes);
+        TV s00 = TOps.Load(ref c0, 0), s01 = TOps.Load(ref c0, w), s10 = TOps.Load(ref c1, 0), s11 = TOps.Load(ref c1, w);
+        TV s20 = TOps.Load(ref c2, 0), s21 = TOps.Load(ref c2, w), s30 = TOps.Load(ref c3, 0), s31 = TOps.Load(ref c3, w);
         ref float a0 = ref Unsafe.Add(ref a, i * rs);
         ref float bj = ref Unsafe.Add(ref b, j);
         for (int p = 0; p < k; p++)
         {
             ref float bp = ref Unsafe.Add(ref bj, p * n);
-            Vector256<float> b0 = Vector256.LoadUnsafe(ref bp), b1 = Vector256.LoadUnsafe(ref bp, Lanes);
+            TV b0 = TOps.Load(ref bp, 0), b1 = TOps.Load(ref bp, w);
             ref float ap = ref Unsafe.Add(ref a0, p * cs);
-            var x0 = Vector256.Create(ap);
-            s00 = Simd.MulAdd(x0, b0, s00); s01 = Simd.MulAdd(x0, b1, s01);
-            var x1 = Vector256.Create(Unsafe.Add(ref ap, rs));
-            s10 = Simd.MulAdd(x1, b0, s10); s11 = Simd.MulAdd(x1, b1, s11);
-            var x2 = Vector256.Create(Unsafe.Add(ref ap, 2 * rs));
-            s20 = Simd.MulAdd(x2, b0, s20); s21 = Simd.MulAdd(x2, b1, s21);
-            var x3 = Vector256.Create(Unsafe.Add(ref ap, 3 * rs));
-            s30 = Simd.MulAdd(x3, b0, s30); s31 = Simd.MulAdd(x3, b1, s31);
+            TV x = TOps.Broadcast(ap);
+            s00 = TOps.MulAdd(x, b0, s00); s01 = TOps.MulAdd(x, b1, s01);
+            x = TOps.Broadcast(Unsafe.Add(ref ap, rs));
+            s10 = TOps.MulAdd(x, b0, s10); s11 = TOps.MulAdd(x, b1, s11);
+            x = TOps.Broadcast(Unsafe.Add(ref ap, 2 * rs));
+            s20 = TOps.MulAdd(x, b0, s20); s21 = TOps.MulAdd(x, b1, s21);
+            x = TOps.Broadcast(Unsafe.Add(ref ap, 3 * rs));
+            s30 = TOps.MulAdd(x, b0, s30); s31 = TOps.MulAdd(x, b1, s31);
         }
-        s00.StoreUnsafe(ref c0); s01.StoreUnsafe(ref c0, Lanes);
-        s10.StoreUnsafe(ref c1); s11.StoreUnsafe(ref c1, Lanes);
-        s20.StoreUnsafe(ref c2); s21.StoreUnsafe(ref c2, Lanes);
-        s30.StoreUnsafe(ref c3); s31.StoreUnsafe(ref c3, Lanes);
-    }
-
-    // Tile4x16's sums with 16-float vectors: C[i..i+4, j..j+32] += A[i..i+4, :] · B[:, j..j+32], each element summed over p
-    // in order from its value in C, one fused multiply-add per term (the bits of two Tile4x16 calls).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x32(ref float a, int rs, int cs, ref float b, ref float c, int i, int j, int k, int n)
-    {
-        ref float c0 = ref Unsafe.Add(ref c, i * n + j);
-        ref float c1 = ref Unsafe.Add(ref c0, n);
-        ref float c2 = ref Unsafe.Add(ref c1, n);
-        ref float c3 = ref Unsafe.Add(ref c2, n);
-        Vector512<float> s00 = Vector512.LoadUnsafe(ref c0), s01 = Vector512.LoadUnsafe(ref c0, 2 * Lanes);
-        Vector512<float> s10 = Vector512.LoadUnsafe(ref c1), s11 = Vector512.LoadUnsafe(ref c1, 2 * Lanes);
-        Vector512<float> s20 = Vector512.LoadUnsafe(ref c2), s21 = Vector512.LoadUnsafe(ref c2, 2 * Lanes);
-        Vector512<float> s30 = Vector512.LoadUnsafe(ref c3), s31 = Vector512.LoadUnsafe(ref c3, 2 * Lanes);
-        ref float a0 = ref Unsafe.Add(ref a, i * rs);
-        ref float bj = ref Unsafe.Add(ref b, j);
-        for (int p = 0; p < k; p++)
-        {
-            ref float bp = ref Unsafe.Add(ref bj, p * n);
-            Vector512<float> b0 = Vector512.LoadUnsafe(ref bp), b1 = Vector512.LoadUnsafe(ref bp, 2 * Lanes);
-            ref float ap = ref Unsafe.Add(ref a0, p * cs);
-            var x0 = Vector512.Create(ap);
-            s00 = Lanes16.MulAdd(x0, b0, s00); s01 = Lanes16.MulAdd(x0, b1, s01);
-            var x1 = Vector512.Create(Unsafe.Add(ref ap, rs));
-            s10 = Lanes16.MulAdd(x1, b0, s10); s11 = Lanes16.MulAdd(x1, b1, s11);
-            var x2 = Vector512.Create(Unsafe.Add(ref ap, 2 * rs));
-            s20 = Lanes16.MulAdd(x2, b0, s20); s21 = Lanes16.MulAdd(x2, b1, s21);
-            var x3 = Vector512.Create(Unsafe.Add(ref ap, 3 * rs));
-            s30 = Lanes16.MulAdd(x3, b0, s30); s31 = Lanes16.MulAdd(x3, b1, s31);
-        }
-        s00.StoreUnsafe(ref c0); s01.StoreUnsafe(ref c0, 2 * Lanes);
-        s10.StoreUnsafe(ref c1); s11.StoreUnsafe(ref c1, 2 * Lanes);
-        s20.StoreUnsafe(ref c2); s21.StoreUnsafe(ref c2, 2 * Lanes);
-        s30.StoreUnsafe(ref c3); s31.StoreUnsafe(ref c3, 2 * Lanes);
+        TOps.Store(s00, ref c0, 0); TOps.Store(s01, ref c0, w); TOps.Store(s10, ref c1, 0); TOps.Store(s11, ref c1, w);
+        TOps.Store(s20, ref c2, 0); TOps.Store(s21, ref c2, w); TOps.Store(s30, ref c3, 0); TOps.Store(s31, ref c3, w);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

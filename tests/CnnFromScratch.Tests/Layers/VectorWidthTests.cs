@@ -10,42 +10,34 @@ namespace CnnFromScratch.Tests.Layers;
 public sealed class VectorWidthTests
 {
     [SkippableTheory]
-    [InlineData(1, 2, 5, 0, 9, 28, 28)]    // the course network's first layer
-    [InlineData(1, 6, 5, 2, 3, 28, 28)]    // LeNet-5's first layer (6 filters: three pairs)
-    [InlineData(6, 16, 5, 0, 3, 14, 14)]   // LeNet-5's second layer (rows of 10: a tail of length mod 8)
-    [InlineData(6, 16, 5, 0, 64, 14, 14)]  // the same, many samples per chunk
-    [InlineData(5, 7, 3, 1, 2, 9, 9)]      // 7 filters: an odd last row, repeated tiles
-    [InlineData(3, 5, 3, 0, 2, 12, 40)]    // rows of 38 outputs
-    [InlineData(2, 3, 3, 1, 3, 13, 10)]    // rows of 13, shorter than two 16-float vectors
-    [InlineData(32, 64, 3, 0, 2, 26, 26)]  // a wide 3×3 layer
-    [InlineData(2, 20, 3, 1, 3, 7, 6)]     // 20 filters in the vector lanes: a padded second block of 16
-    [InlineData(8, 16, 5, 0, 5, 14, 14)]   // chapter 7's second layer
-    [InlineData(7, 17, 5, 2, 2, 11, 19)]   // ∂J/∂x by row tiles: 7 channels, odd height, two blocks of columns
-    public void Both_vector_widths_give_the_same_bits(int c, int o, int k, int p, int n, int h, int w)
+    [InlineData(1, 2, 5, 0, 9, 28, 28, 1)]    // the course network's first layer
+    [InlineData(1, 6, 5, 2, 3, 28, 28, 1)]    // LeNet-5's first layer (6 filters: three pairs)
+    [InlineData(6, 16, 5, 0, 3, 14, 14, 1)]   // LeNet-5's second layer (rows of 10: a tail of length mod 8)
+    [InlineData(6, 16, 5, 0, 64, 14, 14, 1)]  // the same, many samples per chunk
+    [InlineData(5, 7, 3, 1, 2, 9, 9, 1)]      // 7 filters: an odd last row, repeated tiles
+    [InlineData(3, 5, 3, 0, 2, 12, 40, 1)]    // rows of 38 outputs
+    [InlineData(2, 3, 3, 1, 3, 13, 10, 1)]    // rows of 13, shorter than two 16-float vectors
+    [InlineData(32, 64, 3, 0, 2, 26, 26, 1)]  // a wide 3×3 layer
+    [InlineData(2, 20, 3, 1, 3, 7, 6, 1)]     // 20 filters in the vector lanes: a padded second block of 16
+    [InlineData(8, 16, 5, 0, 5, 14, 14, 1)]   // chapter 7's second layer
+    [InlineData(7, 17, 5, 2, 2, 11, 19, 1)]   // ∂J/∂x by row tiles: 7 channels, odd height, two blocks of columns
+    [InlineData(5, 40, 3, 1, 3, 23, 21, 2)]   // stride 2: im2col and the matrix products
+    public void Both_vector_widths_give_the_same_bits(int c, int o, int k, int p, int n, int h, int w, int stride)
     {
         Skip.IfNot(VectorWidth.WideAvailable, "This CPU has no AVX-512: only the 8-float kernels run here.");
         var random = new Random(7 + c + o + k + p + n + h + w);
         Tensor x = Tensor.RandomNormal(random, 1f, n, c, h, w);
         Tensor weights = Tensor.RandomNormal(random, 1f, o, c, k, k);
         Tensor bias = Tensor.RandomNormal(random, 1f, o);
-        Tensor delta = Tensor.RandomNormal(random, 1f, Convolution.ForwardNaive(x, weights, bias, 1, p).Shape.ToArray());
-        try
-        {
-            VectorWidth.Wide = true;
-            Tensor wideOutput = Convolution.ForwardFast(x, weights, bias, 1, p);
-            var wide = Convolution.BackwardFast(x, weights, delta, 1, p);
-            VectorWidth.Wide = false;
-            Tensor narrowOutput = Convolution.ForwardFast(x, weights, bias, 1, p);
-            var narrow = Convolution.BackwardFast(x, weights, delta, 1, p);
-            AssertSameBits(narrowOutput, wideOutput, "output");
-            AssertSameBits(narrow.DWeights, wide.DWeights, "∂J/∂W");
-            AssertSameBits(narrow.DBias, wide.DBias, "∂J/∂b");
-            AssertSameBits(narrow.DInput, wide.DInput, "∂J/∂x");
-        }
-        finally
-        {
-            VectorWidth.Wide = VectorWidth.WideAvailable;
-        }
+        Tensor delta = Tensor.RandomNormal(random, 1f, Convolution.ForwardNaive(x, weights, bias, stride, p).Shape.ToArray());
+        (Tensor Output, (Tensor DInput, Tensor DWeights, Tensor DBias) Gradients) Run() =>
+            (Convolution.ForwardFast(x, weights, bias, stride, p), Convolution.BackwardFast(x, weights, delta, stride, p));
+        var wide = AtWidth(true, Run);
+        var narrow = AtWidth(false, Run);
+        AssertSameBits(narrow.Output, wide.Output, "output");
+        AssertSameBits(narrow.Gradients.DWeights, wide.Gradients.DWeights, "∂J/∂W");
+        AssertSameBits(narrow.Gradients.DBias, wide.Gradients.DBias, "∂J/∂b");
+        AssertSameBits(narrow.Gradients.DInput, wide.Gradients.DInput, "∂J/∂x");
     }
 
     [SkippableTheory]
@@ -58,47 +50,27 @@ public sealed class VectorWidthTests
         var random = new Random(n + d + k);
         Tensor x = Tensor.RandomNormal(random, 1f, n, d);
         Tensor delta = Tensor.RandomNormal(random, 1f, n, k);
-        (Tensor Output, Tensor DInput, Tensor DWeights) Run(bool wide)
+        (Tensor Output, Tensor DInput, Tensor DWeights) Run()
         {
-            VectorWidth.Wide = wide;
             var layer = new Dense(d, k, new Random(1));
             Tensor z = layer.Forward(x).Clone();
             Tensor dx = layer.Backward(delta).Clone();
             return (z, dx, layer.Weights.Gradient.Clone());
         }
-        try
-        {
-            var wide = Run(true);
-            var narrow = Run(false);
-            AssertSameBits(narrow.Output, wide.Output, "output");
-            AssertSameBits(narrow.DWeights, wide.DWeights, "∂J/∂W");
-            AssertSameBits(narrow.DInput, wide.DInput, "∂J/∂x");
-        }
-        finally
-        {
-            VectorWidth.Wide = VectorWidth.WideAvailable;
-        }
+        var wide = AtWidth(true, Run);
+        var narrow = AtWidth(false, Run);
+        AssertSameBits(narrow.Output, wide.Output, "output");
+        AssertSameBits(narrow.DWeights, wide.DWeights, "∂J/∂W");
+        AssertSameBits(narrow.DInput, wide.DInput, "∂J/∂x");
     }
 
-    [SkippableFact]
-    public void Strided_convolution_gives_the_same_bits_at_both_widths() // im2col and the matrix products
+    // Runs with 16-float (wide) or 8-float kernels, then puts the machine's default back.
+    private static T AtWidth<T>(bool wide, Func<T> run)
     {
-        Skip.IfNot(VectorWidth.WideAvailable, "This CPU has no AVX-512: only the 8-float kernels run here.");
-        var random = new Random(11);
-        Tensor x = Tensor.RandomNormal(random, 1f, 3, 5, 23, 21);
-        Tensor weights = Tensor.RandomNormal(random, 1f, 40, 5, 3, 3);
-        Tensor bias = Tensor.RandomNormal(random, 1f, 40);
-        Tensor delta = Tensor.RandomNormal(random, 1f, Convolution.ForwardNaive(x, weights, bias, 2, 1).Shape.ToArray());
         try
         {
-            VectorWidth.Wide = true;
-            Tensor wideOutput = Convolution.ForwardFast(x, weights, bias, 2, 1);
-            var wide = Convolution.BackwardFast(x, weights, delta, 2, 1);
-            VectorWidth.Wide = false;
-            AssertSameBits(Convolution.ForwardFast(x, weights, bias, 2, 1), wideOutput, "output");
-            var narrow = Convolution.BackwardFast(x, weights, delta, 2, 1);
-            AssertSameBits(narrow.DWeights, wide.DWeights, "∂J/∂W");
-            AssertSameBits(narrow.DInput, wide.DInput, "∂J/∂x");
+            VectorWidth.Wide = wide;
+            return run();
         }
         finally
         {
