@@ -47,7 +47,7 @@ internal sealed record Peak(int Cores, double NominalGHz, double ClockGHz, int L
         (Lanes == 16 ? "(Vector512: the convolution kernels use AVX-512 on this CPU)" : "(Vector256, as the kernels use)") + $" × {FmaUnits} FMA units × 2 FLOPs;\n" +
         $"  FMA units from a measured 1-thread throughput of {MeasuredPerCoreGflops:F1} GFLOP/s = {MeasuredPerCoreGflops / (ClockGHz * Lanes * 2):F2} vector FMAs per cycle " +
         $"({Chains} independent chains); all {Cores} cores together measured {MeasuredAllCoresGflops:F1} GFLOP/s now (shared machine)." +
-        (Lanes == 16 ? $"\n  The 8-float kernels (the dense layers' GEMM, ∂J/∂x of a convolution) can reach at most {NarrowGflops:F1} GFLOP/s (Vector256)." : "");
+        (Lanes == 16 ? $"\n  The 8-float kernels (the dense layers' forward dot products, ∂J/∂x of a convolution with fewer than 16 filters, the element-wise passes) can reach at most {NarrowGflops:F1} GFLOP/s (Vector256)." : "");
 
     private static double ClockFromCpuInfo()
     {

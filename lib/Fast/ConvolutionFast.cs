@@ -121,6 +121,7 @@ internal static class ConvolutionFast
         private ConvGeometry _g;
         private float[] _input = [], _weights = [], _bias = [], _output = [], _dOutput = [], _dInput = [];
         private float[] _partials = [];  // per chunk: ∂J/∂W (or its transpose, with the filters in the lanes) then ∂J/∂b
+        private float[] _transposed = []; // ∂J/∂W transposed, while the filter-lane partial sums are added
         private readonly Scratch[] _scratch = new Scratch[ChunkedPass.MaxChunks];
 
         // Each chunk's working memory, grown on the calling thread before the pass starts, so a helper thread never
@@ -177,10 +178,14 @@ internal static class ConvolutionFast
             if (_partials.Length < ChunkedPass.MaxChunks * perChunk) _partials = new float[ChunkedPass.MaxChunks * perChunk];
             RunAndForget();
             // Add the chunks' partial sums in chunk order: the same bits whichever thread ran which chunk.
+            if (_filterLanes)
+            {
+                if (_transposed.Length < wCount) _transposed = new float[wCount];
+                FilterLanesWeightGradient.AddTransposed(_partials, Chunks, perChunk, g.OutChannels, g.PatchSize, dWeights.Data, _transposed);
+            }
             for (int chunk = 0; chunk < Chunks; chunk++)
             {
-                if (_filterLanes) FilterLanesWeightGradient.AddTransposed(_partials.AsSpan(chunk * perChunk, wCount), g.OutChannels, g.PatchSize, dWeights.Data);
-                else Simd.MultiplyAdd(1f, _partials.AsSpan(chunk * perChunk, wCount), dWeights.Data);
+                if (!_filterLanes) Simd.MultiplyAdd(1f, _partials.AsSpan(chunk * perChunk, wCount), dWeights.Data);
                 Simd.MultiplyAdd(1f, _partials.AsSpan(chunk * perChunk + wCount, g.OutChannels), dBias.Data);
             }
         }

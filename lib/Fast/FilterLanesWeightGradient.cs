@@ -8,7 +8,7 @@ namespace CnnFromScratch.Fast;
 /// ∂J/∂W of a stride-1 convolution with the filters in the vector lanes: for every row p = (c,u,v) of the shifted im2col
 /// matrix, ∂J/∂W[·, p] += Σ_i Σ_j δ[·, i, j] · x[c, i+u, j+v], where δ[·, i, j] is the vector of the filters' δ at output
 /// (i, j). The sums go into Wᵀ (C·k·k rows of O₁₆ floats, O rounded up to a multiple of 16), which the caller adds to
-/// ∂J/∂W once per chunk of samples (<see cref="AddTransposed"/>).
+/// ∂J/∂W in chunk order (<see cref="AddTransposed"/>).
 /// </summary>
 /// <remarks>
 /// Why not the dot products of <see cref="DirectConvolution.AddWeightGradient"/> with many filters: those read the wide
@@ -63,14 +63,22 @@ internal static class FilterLanesWeightGradient
             }
     }
 
-    /// <summary>dW (O×C·k·k) += the first O lanes of wT (C·k·k × O₁₆), transposed back.</summary>
-    public static void AddTransposed(ReadOnlySpan<float> wT, int outChannels, int kk, Span<float> dW)
+    /// <summary>
+    /// dW (O×C·k·k) += the first O lanes of each chunk's wT (C·k·k × O₁₆) in chunk order: dW transposed into
+    /// <paramref name="scratch"/> (C·k·k·O₁₆ floats), the partial sums added a vector at a time, and transposed back; each
+    /// weight gets the same additions in the same order as one addition per chunk straight into dW.
+    /// </summary>
+    public static void AddTransposed(ReadOnlySpan<float> partials, int chunks, int chunkStride, int outChannels, int kk, Span<float> dW,
+        Span<float> scratch)
     {
-        int o16 = PaddedFilters(outChannels);
-        _ = wT[kk * o16 - 1];
+        int o16 = PaddedFilters(outChannels), length = kk * o16;
+        Span<float> t = scratch[..length];
         _ = dW[outChannels * kk - 1];
         for (int o = 0; o < outChannels; o++)
-            for (int p = 0; p < kk; p++) dW[o * kk + p] += wT[p * o16 + o];
+            for (int p = 0; p < kk; p++) t[p * o16 + o] = dW[o * kk + p];
+        for (int chunk = 0; chunk < chunks; chunk++) Simd.MultiplyAdd(1f, partials.Slice(chunk * chunkStride, length), t);
+        for (int o = 0; o < outChannels; o++)
+            for (int p = 0; p < kk; p++) dW[o * kk + p] = t[p * o16 + o];
     }
 
     /// <summary>δᵀ[q, o] = δ[o, q], zero in the lanes from O to O₁₆.</summary>
