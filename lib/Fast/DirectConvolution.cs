@@ -58,7 +58,7 @@ internal static partial class DirectConvolution
     }
 
     /// <summary>The start of row (c,u,v) of the shifted im2col matrix, c·H·W + u·W + v, written into <paramref name="scratch"/>.</summary>
-    private static Span<int> Offsets(int channels, int height, int width, int k, Span<int> scratch)
+    internal static Span<int> Offsets(int channels, int height, int width, int k, Span<int> scratch)
     {
         Span<int> offsets = scratch[..(channels * k * k)];
         int p = 0;

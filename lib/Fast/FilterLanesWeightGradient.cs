@@ -44,11 +44,8 @@ internal static class FilterLanesWeightGradient
         delta = delta[..(outChannels * positions)];
         wT = wT[..(kk * o16)];
         deltaT = deltaT[..(positions * o16)];
-        offsets = offsets[..kk];
         Transpose(delta, outChannels, positions, o16, deltaT);
-        for (int c = 0, p = 0; c < channels; c++)
-            for (int u = 0; u < k; u++)
-                for (int v = 0; v < k; v++) offsets[p++] = (c * height + u) * width + v;
+        offsets = DirectConvolution.Offsets(channels, height, width, k, offsets);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float dr = ref MemoryMarshal.GetReference(deltaT);
         ref float wr = ref MemoryMarshal.GetReference(wT);
