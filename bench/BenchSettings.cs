@@ -14,7 +14,7 @@ internal sealed record BenchSettings
     public int Epochs { get; init; } = 1;
     public int Threads { get; init; } = 2;
     public int Seed { get; init; }
-    public int Repeats { get; init; } = 3;
+    public int? RepeatsGiven { get; init; }
     public string Python { get; init; } = "/usr/bin/python3";
     public bool SkipPyTorch { get; init; }
     public bool FastOnly { get; init; }
@@ -22,6 +22,9 @@ internal sealed record BenchSettings
 
     /// <summary>The mini-batch sizes, each measured in turn: --batch, else the network's default.</summary>
     public int[] BatchSizes => BatchSizesGiven ?? Network.DefaultBatchSizes;
+
+    /// <summary>Alternating runs per side (compare) or rounds (overhead): --repeats, else 3 for compare and 7 for overhead.</summary>
+    public int Repeats => RepeatsGiven ?? (Command == "overhead" ? 7 : 3);
 
     /// <summary>The momentum β of SGD (0: plain SGD): --momentum, else the network's default.</summary>
     public float Momentum => MomentumGiven ?? Network.DefaultMomentum;
@@ -34,6 +37,8 @@ internal sealed record BenchSettings
           train     this library only: one training run per batch size (images/s, accuracy, bytes per batch, GFLOP/s)
           layers    forward and backward time of every layer of the network, naive versus fast kernels, GFLOP/s and % of peak
           peak      this machine's FMA peak: vector width, clock, and a measured multiply-add throughput
+          overhead  lenet5, lenet5-bn and lenet5-dropout side by side in one process, in turns, --repeats rounds per batch
+                    size: what batch norm and dropout cost, as a fraction of plain LeNet-5's speed in the same round
 
         Options (the same values go to PyTorch):
           --network NAME    course (default): Conv 2@5×5 → ReLU → MaxPool 2 → Dense 288→60 → ReLU → Dense 60→10
@@ -48,7 +53,8 @@ internal sealed record BenchSettings
           --epochs N        epochs per training run (default 1)
           --threads N       threads for both libraries (default 2)
           --seed N          seed for initial weights and shuffling (default 0)
-          --repeats N       alternating runs per side and batch size in compare (default 3); the best run of each side counts
+          --repeats N       alternating runs per side and batch size in compare (default 3; the best run of each side counts),
+                            or rounds per batch size in overhead (default 7; the median counts)
           --python PATH     the Python that has torch (default /usr/bin/python3)
           --no-pytorch      compare without running PyTorch
           --fast-only       layers: time the fast kernels only (the naive ones take minutes at large batches)
@@ -61,7 +67,7 @@ internal sealed record BenchSettings
         var s = new BenchSettings();
         int i = 0;
         if (args.Length > 0 && !args[0].StartsWith('-')) s = s with { Command = args[i++] };
-        if (s.Command is not ("compare" or "train" or "layers" or "peak" or "help"))
+        if (s.Command is not ("compare" or "train" or "layers" or "peak" or "overhead" or "help"))
             throw new ArgumentException($"Unknown command '{s.Command}'.");
         for (; i < args.Length; i++)
         {
@@ -86,7 +92,7 @@ internal sealed record BenchSettings
                 "--epochs" => s with { Epochs = Int(Value(), 1) },
                 "--threads" => s with { Threads = Int(Value(), 1) },
                 "--seed" => s with { Seed = Int(Value(), 0) },
-                "--repeats" => s with { Repeats = Int(Value(), 1) },
+                "--repeats" => s with { RepeatsGiven = Int(Value(), 1) },
                 "--python" => s with { Python = Value() },
                 "--no-pytorch" => s with { SkipPyTorch = true },
                 "--fast-only" => s with { FastOnly = true },
@@ -94,6 +100,12 @@ internal sealed record BenchSettings
                 "--help" or "-h" => s with { Command = "help" },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
+        }
+        if (s.Command == "overhead")
+        {
+            if (args.Contains("--network"))
+                throw new ArgumentException("overhead always runs lenet5, lenet5-bn and lenet5-dropout; leave out --network.");
+            s = s with { Network = Network.LeNet5 };   // its batch sizes and momentum are the defaults
         }
         return s;
     }

@@ -57,6 +57,12 @@ catch (Exception e) when (e is IOException or CnnFromScratch.Data.IdxFormatExcep
 }
 Console.WriteLine($"          {data.Train.Count:N0} training and {data.Test.Count:N0} test images of {CnnFromScratch.Tensors.TensorShape.Format(data.Train.ImageShape)}");
 
+if (settings.Command == "overhead")
+{
+    Overhead.Print(data, settings);
+    return 0;
+}
+
 if (settings.Command == "train")
 {
     foreach (int batch in settings.BatchSizes)

@@ -87,18 +87,22 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
         Tensor y = Buffers.Result(ref _output, input.Shape);
         bool fast = Implementation == Implementation.Fast;
         _lastForwardTrained = Training;
-        if (Training)
+        if (!Training) CopyRunningStatistics(_mean, _variance);   // evaluation: the running statistics
+        for (int from = 0, to; from < c; from = to)   // the naive loops take all channels at once, the fast ones a group at a time
         {
-            // μ = (1/m) Σ x, σ² = (1/m) Σ (x − μ)² over each channel's m = N·H·W values
-            if (fast) BatchNormFast.Statistics(input.Data, n, c, s, _mean, _variance);
-            else BatchNormNaive.Statistics(input.Data, n, c, s, _mean, _variance);
-            UpdateRunningStatistics(_mean, _variance, n * s);
+            to = fast ? BatchNormFast.GroupEnd(n, c, s, from) : c;
+            if (Training)
+            {
+                // μ = (1/m) Σ x, σ² = (1/m) Σ (x − μ)² over each channel's m = N·H·W values
+                if (fast) BatchNormFast.Statistics(input.Data, n, c, s, from, to, _mean, _variance);
+                else BatchNormNaive.Statistics(input.Data, n, c, s, from, to, _mean, _variance);
+            }
+            for (int ch = from; ch < to; ch++) _invStd[ch] = 1 / Math.Sqrt(_variance[ch] + Epsilon);
+            // x̂ = (x − μ)/√(σ² + ε), y = γ x̂ + β
+            if (fast) BatchNormFast.Normalize(input.Data, y.Data, n, c, s, from, to, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
+            else BatchNormNaive.Normalize(input.Data, y.Data, n, c, s, from, to, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
         }
-        else CopyRunningStatistics(_mean, _variance);   // evaluation: the running statistics
-        for (int ch = 0; ch < c; ch++) _invStd[ch] = 1 / Math.Sqrt(_variance[ch] + Epsilon);
-        // x̂ = (x − μ)/√(σ² + ε), y = γ x̂ + β
-        if (fast) BatchNormFast.Normalize(input.Data, y.Data, n, c, s, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
-        else BatchNormNaive.Normalize(input.Data, y.Data, n, c, s, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
+        if (Training) UpdateRunningStatistics(_mean, _variance, n * s);
         _input = input;
         return y;
     }
@@ -112,9 +116,22 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
         Tensor dx = Buffers.Result(ref _dInput, _output.Shape);
         bool fast = Implementation == Implementation.Fast;
         float[] x = _input.Data;
-        if (fast) BatchNormFast.Sums(dOutput.Data, x, n, c, s, _mean, _invStd, _sumDelta, _sumDeltaXHat);
-        else BatchNormNaive.Sums(dOutput.Data, x, n, c, s, _mean, _invStd, _sumDelta, _sumDeltaXHat);
-        for (int ch = 0; ch < c; ch++)
+        for (int from = 0, to; from < c; from = to)   // the channels in the groups of Forward
+        {
+            to = fast ? BatchNormFast.GroupEnd(n, c, s, from) : c;
+            if (fast) BatchNormFast.Sums(dOutput.Data, x, n, c, s, from, to, _mean, _invStd, _sumDelta, _sumDeltaXHat);
+            else BatchNormNaive.Sums(dOutput.Data, x, n, c, s, from, to, _mean, _invStd, _sumDelta, _sumDeltaXHat);
+            Coefficients(from, to, m);
+            if (fast) BatchNormFast.InputGradient(dOutput.Data, x, dx.Data, n, c, s, from, to, _mean, _invStd, _a, _b, _e);
+            else BatchNormNaive.InputGradient(dOutput.Data, x, dx.Data, n, c, s, from, to, _mean, _invStd, _a, _b, _e);
+        }
+        return dx;
+    }
+
+    // ∂J/∂γ and ∂J/∂β of channels [from, to) from Backward's sums, and the coefficients of their ∂J/∂x.
+    private void Coefficients(int from, int to, int m)
+    {
+        for (int ch = from; ch < to; ch++)
         {
             Beta.Gradient.Data[ch] += (float)_sumDelta[ch];         // ∂J/∂β = Σ δ
             Gamma.Gradient.Data[ch] += (float)_sumDeltaXHat[ch];    // ∂J/∂γ = Σ δ x̂
@@ -124,8 +141,5 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
             _b[ch] = _lastForwardTrained ? -_a[ch] * _sumDelta[ch] / m : 0;
             _e[ch] = _lastForwardTrained ? -_a[ch] * _sumDeltaXHat[ch] / m : 0;
         }
-        if (fast) BatchNormFast.InputGradient(dOutput.Data, x, dx.Data, n, c, s, _mean, _invStd, _a, _b, _e);
-        else BatchNormNaive.InputGradient(dOutput.Data, x, dx.Data, n, c, s, _mean, _invStd, _a, _b, _e);
-        return dx;
     }
 }

@@ -3,14 +3,15 @@ namespace CnnFromScratch.Layers;
 /// <summary>
 /// The batch-norm loops, channel by channel, written like the formulas. The data are N×C×S (S = H·W, or 1 for dense
 /// features): channel ch of sample i is the S values starting at (i·C + ch)·S, and its m = N·S values are all of them.
-/// Per-channel quantities (μ, σ², 1/√(σ² + ε), γ, β, the sums) are arrays of C.
+/// Per-channel quantities (μ, σ², 1/√(σ² + ε), γ, β, the sums) are arrays of C. Each loop takes the channels [from, to):
+/// <see cref="BatchNorm"/> gives the naive loops all of them at once, the fast kernels a group at a time.
 /// </summary>
 internal static class BatchNormNaive
 {
     /// <summary>μ = (1/m) Σ x and σ² = (1/m) Σ (x − μ)² over each channel.</summary>
-    public static void Statistics(float[] x, int n, int c, int s, double[] mean, double[] variance)
+    public static void Statistics(float[] x, int n, int c, int s, int from, int to, double[] mean, double[] variance)
     {
-        for (int ch = 0; ch < c; ch++)
+        for (int ch = from; ch < to; ch++)
         {
             double sum = 0, squares = 0;
             for (int i = 0; i < n; i++)
@@ -23,17 +24,17 @@ internal static class BatchNormNaive
     }
 
     /// <summary>y = γ x̂ + β over each channel, x̂ = (x − μ) · invStd.</summary>
-    public static void Normalize(float[] x, float[] y, int n, int c, int s, double[] mean, double[] invStd, float[] gamma, float[] beta)
+    public static void Normalize(float[] x, float[] y, int n, int c, int s, int from, int to, double[] mean, double[] invStd, float[] gamma, float[] beta)
     {
-        for (int ch = 0; ch < c; ch++)
+        for (int ch = from; ch < to; ch++)
             for (int i = 0; i < n; i++)
                 for (int j = (i * c + ch) * s, end = j + s; j < end; j++) y[j] = gamma[ch] * XHat(x[j], mean[ch], invStd[ch]) + beta[ch];
     }
 
     /// <summary>Σ δ and Σ δ x̂ over each channel: ∂J/∂β and ∂J/∂γ of this batch.</summary>
-    public static void Sums(float[] delta, float[] x, int n, int c, int s, double[] mean, double[] invStd, double[] sumDelta, double[] sumDeltaXHat)
+    public static void Sums(float[] delta, float[] x, int n, int c, int s, int from, int to, double[] mean, double[] invStd, double[] sumDelta, double[] sumDeltaXHat)
     {
-        for (int ch = 0; ch < c; ch++)
+        for (int ch = from; ch < to; ch++)
         {
             double sd = 0, sdx = 0;
             for (int i = 0; i < n; i++)
@@ -43,9 +44,9 @@ internal static class BatchNormNaive
     }
 
     /// <summary>∂J/∂x = a δ + b + e x̂ over each channel, with the per-channel a, b, e of <see cref="BatchNorm.Backward"/>.</summary>
-    public static void InputGradient(float[] delta, float[] x, float[] dx, int n, int c, int s, double[] mean, double[] invStd, double[] a, double[] b, double[] e)
+    public static void InputGradient(float[] delta, float[] x, float[] dx, int n, int c, int s, int from, int to, double[] mean, double[] invStd, double[] a, double[] b, double[] e)
     {
-        for (int ch = 0; ch < c; ch++)
+        for (int ch = from; ch < to; ch++)
             for (int i = 0; i < n; i++)
                 for (int j = (i * c + ch) * s, end = j + s; j < end; j++)
                     dx[j] = (float)(a[ch] * delta[j] + b[ch] + e[ch] * XHat(x[j], mean[ch], invStd[ch]));

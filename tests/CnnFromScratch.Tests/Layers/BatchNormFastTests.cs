@@ -32,13 +32,18 @@ public sealed class BatchNormFastTests
         LayerAssert.Close(naive.RunningVariance, fast.RunningVariance, 1e-5, "σ²_run");
     }
 
-    // 84 features: 10 vectors of 8 and a scalar tail of 4.
+    // The fast kernels take the channels in blocks of Vector<float>.Count (8 or 16): 84 features end in a block that overlaps
+    // the one before it, 120 in whole blocks, 13 in one block and an overlapping one, and 5 are fewer than a block (the naive loops).
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void For_dense_features_the_fast_kernels_give_the_naive_bits(bool training)
+    [InlineData(true, 84)]
+    [InlineData(false, 84)]
+    [InlineData(true, 120)]
+    [InlineData(true, 13)]
+    [InlineData(false, 13)]
+    [InlineData(true, 5)]
+    public void For_dense_features_the_fast_kernels_give_the_naive_bits(bool training, int features)
     {
-        int[] shape = [32, 84];
+        int[] shape = [32, features];
         var random = new Random(16);
         Tensor x = Tensor.RandomNormal(random, 3f, shape), delta = Tensor.RandomNormal(random, 1f, shape);
         BatchNorm naive = Make(Implementation.Naive, shape, training), fast = Make(Implementation.Fast, shape, training);
@@ -46,6 +51,44 @@ public sealed class BatchNormFastTests
         Assert.Equal(naive.Backward(delta).Data, fast.Backward(delta).Data);
         Assert.Equal(naive.Gamma.Gradient.Data, fast.Gamma.Gradient.Data);
         Assert.Equal(naive.RunningVariance.Data, fast.RunningVariance.Data);
+    }
+
+    // Feature maps go through the kernels a group of channels at a time (BatchNormFast.GroupValues): one channel per group,
+    // three, or all at once must give the same bits, as only the order of the passes changes. 16×6×28×28 at a budget of one
+    // channel; 23×6×28×28 at three, where the 8 chunks of a group's 69 planes begin in the middle of a sample; 8×16×10×10
+    // (LeNet-5's second maps) at three channels: groups of 3, 3, 3, 3, 3 and 1.
+    [Theory]
+    [InlineData(new[] { 16, 6, 28, 28 }, 16 * 28 * 28)]
+    [InlineData(new[] { 23, 6, 28, 28 }, 3 * 23 * 28 * 28)]
+    [InlineData(new[] { 8, 16, 10, 10 }, 3 * 8 * 10 * 10)]
+    public void Fast_kernels_give_the_same_bits_for_any_group_of_channels(int[] shape, int groupValues)
+    {
+        var random = new Random(21);
+        Tensor x = Tensor.RandomNormal(random, 2f, shape), delta = Tensor.RandomNormal(random, 1f, shape);
+        for (int i = 0; i < x.Length; i++) x.Data[i] += 1f;
+        (float[] Y, float[] Dx, float[] DGamma, float[] DBeta, float[] Variance) Run(int values)
+        {
+            int saved = BatchNormFast.GroupValues;
+            BatchNormFast.GroupValues = values;
+            try
+            {
+                BatchNorm bn = Make(Implementation.Fast, shape, training: true);
+                float[] y = (float[])bn.Forward(x).Data.Clone();
+                return (y, bn.Backward(delta).Data, bn.Gamma.Gradient.Data, bn.Beta.Gradient.Data, bn.RunningVariance.Data);
+            }
+            finally { BatchNormFast.GroupValues = saved; }
+        }
+        int saved = BatchNormFast.GroupValues;
+        BatchNormFast.GroupValues = groupValues;
+        try { Assert.True(BatchNormFast.GroupEnd(shape[0], shape[1], shape[2] * shape[3], 0) < shape[1], "the budget splits the channels"); }
+        finally { BatchNormFast.GroupValues = saved; }
+        var whole = Run(int.MaxValue);
+        var grouped = Run(groupValues);
+        Assert.Equal(whole.Y, grouped.Y);
+        Assert.Equal(whole.Dx, grouped.Dx);
+        Assert.Equal(whole.DGamma, grouped.DGamma);
+        Assert.Equal(whole.DBeta, grouped.DBeta);
+        Assert.Equal(whole.Variance, grouped.Variance);
     }
 
     [Fact]
@@ -88,7 +131,7 @@ public sealed class BatchNormFastTests
         float[] x = Tensor.RandomNormal(new Random(17), 2f, shape).Data;
         for (int i = 0; i < x.Length; i++) x[i] += 1.5f;
         double[] mean = new double[c], variance = new double[c];
-        BatchNormFast.Statistics(x, n, c, s, mean, variance);
+        BatchNormFast.Statistics(x, n, c, s, 0, c, mean, variance);
         float[] squares = new float[s];
         for (int ch = 0; ch < c; ch++)
         {
@@ -118,7 +161,7 @@ public sealed class BatchNormFastTests
         float[] x = Tensor.RandomNormal(random, 2f, shape).Data, delta = Tensor.RandomNormal(random, 1f, shape).Data;
         double[] mean = new double[c], invStd = new double[c], sumDelta = new double[c], sumDeltaXHat = new double[c];
         for (int ch = 0; ch < c; ch++) (mean[ch], invStd[ch]) = (0.3 * ch - 0.4, 0.8 + 0.1 * ch);
-        BatchNormFast.Sums(delta, x, n, c, s, mean, invStd, sumDelta, sumDeltaXHat);
+        BatchNormFast.Sums(delta, x, n, c, s, 0, c, mean, invStd, sumDelta, sumDeltaXHat);
         float[] xHat = new float[s];
         for (int ch = 0; ch < c; ch++)
         {
