@@ -28,11 +28,11 @@ internal sealed partial class BatchNormFast : ChunkedPass
     [ThreadStatic] private static BatchNormFast? t_pass;
     [ThreadStatic] private static float[]? t_xHat;   // one plane's x̂, for Σ δ x̂ (per thread: the chunks run on the workers)
 
-    private enum Step { Sum, SquaredDeviations, Normalize, Sums, InputGradient }
+    private enum Step { Sum, SquaredDeviations, Normalize, NormalizeReLU, Sums, SumsThroughReLU, InputGradient }
 
     private Step _step;
     private int _c, _s, _from, _to;                                 // the planes of channels [_from, _to) of every sample
-    private float[] _x = [], _delta = [], _out = [];              // the step's arrays: x (summed, normalised, or x̂'s source), δ, output
+    private float[] _x = [], _delta = [], _out = [];              // the step's arrays: x (summed, normalised, or x̂'s source), δ, output (y, a, ∂J/∂y or ∂J/∂x)
     // Per channel, in float: μ, 1/√(σ² + ε), and ∂J/∂x's a, b, e, at offsets 0, C, 2C, 3C, 4C. Converted from double once per
     // pass on the caller: converting per plane cost more than the plane's arithmetic on this CPU's cores (a scalar conversion
     // waits on whatever last wrote its register: 6–10 ns each, five per plane for ∂J/∂x).
@@ -75,6 +75,41 @@ internal sealed partial class BatchNormFast : ChunkedPass
         p.Go(n);
     }
 
+    /// <summary>Whether planes of <paramref name="s"/> values can go through the fused ReLU kernels (feature maps of a vector or more).</summary>
+    public static bool CanFuseReLU(int s) => s >= Vector<float>.Count;
+
+    /// <summary>
+    /// a = max(0, γ x̂ + β): <see cref="Normalize"/> and then ReLU in the same sweep, with the bits of the two one after the
+    /// other (y computed as Normalize computes it, then a = y &lt; 0 ? 0 : y as <see cref="Simd.Relu(ReadOnlySpan{float}, Span{float})"/>).
+    /// </summary>
+    public static void NormalizeReLU(float[] x, float[] a, int n, int c, int s, int from, int to, double[] mean, double[] invStd, float[] gamma, float[] beta)
+    {
+        RequireFusable(s);
+        var p = Prepare(Step.NormalizeReLU, n, c, s, from, to, mean, invStd);
+        (p._x, p._out, p._gamma, p._beta) = (x, a, gamma, beta);
+        p.Go(n);
+    }
+
+    /// <summary>
+    /// Backward through a ReLU fused after the batch norm: δ = ∂J/∂y = ∂J/∂a where γ x̂ + β &gt; 0, else 0 (ReLU's backward, the
+    /// same bits as <see cref="Simd.ReluBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> on a), written into
+    /// <paramref name="deltaY"/>, and then <see cref="Sums"/> of that δ, plane by plane while it is in the L1 cache.
+    /// </summary>
+    public static void SumsThroughReLU(float[] deltaA, float[] x, float[] deltaY, int n, int c, int s, int from, int to, double[] mean, double[] invStd,
+        float[] gamma, float[] beta, double[] sumDelta, double[] sumDeltaXHat)
+    {
+        RequireFusable(s);
+        var p = Prepare(Step.SumsThroughReLU, n, c, s, from, to, mean, invStd);
+        (p._delta, p._x, p._out, p._gamma, p._beta) = (deltaA, x, deltaY, gamma, beta);
+        p.Go(n);
+        p.AddPlaneSums(n, c, from, to, sumDelta, sumDeltaXHat);
+    }
+
+    private static void RequireFusable(int s)
+    {
+        if (!CanFuseReLU(s)) throw new ArgumentOutOfRangeException(nameof(s), s, $"BatchNormFast: the fused ReLU kernels take planes of {Vector<float>.Count} or more values.");
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sums(float[] delta, float[] x, int n, int c, int s, int from, int to, double[] mean, double[] invStd, double[] sumDelta, double[] sumDeltaXHat)
     {
@@ -83,10 +118,16 @@ internal sealed partial class BatchNormFast : ChunkedPass
         var p = Prepare(Step.Sums, n, c, s, from, to, mean, invStd);
         (p._delta, p._x) = (delta, x);
         p.Go(n);
+        p.AddPlaneSums(n, c, from, to, sumDelta, sumDeltaXHat);
+    }
+
+    // Σ δ and Σ δ x̂ per channel: the planes' sums, in sample order, in double.
+    private void AddPlaneSums(int n, int c, int from, int to, double[] sumDelta, double[] sumDeltaXHat)
+    {
         for (int ch = from; ch < to; ch++)
         {
             double sd = 0, sdx = 0;
-            for (int i = 0; i < n; i++) { sd += p._planeA[i * c + ch]; sdx += p._planeB[i * c + ch]; }
+            for (int i = 0; i < n; i++) { sd += _planeA[i * c + ch]; sdx += _planeB[i * c + ch]; }
             (sumDelta[ch], sumDeltaXHat[ch]) = (sd, sdx);
         }
     }
@@ -155,6 +196,11 @@ internal sealed partial class BatchNormFast : ChunkedPass
                     PlaneSums<Value>(_delta, group);
                     foreach (int plane in group) Plane(plane);
                     break;
+                case Step.SumsThroughReLU:   // δ = ∂J/∂y of the planes, then their Σ δ and Σ δ x̂ as in Sums
+                    foreach (int plane in group) MaskByReLU(plane);
+                    PlaneSums<Value>(_out, group);
+                    foreach (int plane in group) Plane(plane);
+                    break;
                 default:
                     foreach (int plane in group) Plane(plane);
                     break;
@@ -183,8 +229,28 @@ internal sealed partial class BatchNormFast : ChunkedPass
                 for (; j < s; j++) Unsafe.Add(ref y, j) = g * ((Unsafe.Add(ref x, j) - m) * inv) + bt;
                 break;
             }
+            case Step.NormalizeReLU:
+            {
+                ref float a = ref MemoryMarshal.GetReference(_out.AsSpan(from, s));
+                float g = _gamma[ch], bt = _beta[ch];
+                Vector<float> vg = new(g), vb = new(bt), zero = Vector<float>.Zero;
+                for (; j <= s - w; j += w)
+                {
+                    Vector<float> y = vg * ((Vector.LoadUnsafe(ref x, (nuint)j) - vm) * vi) + vb;   // y = γ x̂ + β, then a = y < 0 ? 0 : y
+                    Vector.ConditionalSelect(Vector.LessThan<float>(y, zero), zero, y).StoreUnsafe(ref a, (nuint)j);
+                }
+                for (; j < s; j++)
+                {
+                    float y = g * ((Unsafe.Add(ref x, j) - m) * inv) + bt;
+                    Unsafe.Add(ref a, j) = y < 0f ? 0f : y;
+                }
+                break;
+            }
             case Step.Sums:
                 _planeB[plane] = DotXHat(_delta.AsSpan(from, s), ref x, m, inv);   // Σ δ x̂
+                break;
+            case Step.SumsThroughReLU:
+                _planeB[plane] = DotXHat(_out.AsSpan(from, s), ref x, m, inv);     // Σ δ x̂ with δ = ∂J/∂y
                 break;
             case Step.InputGradient:
             {
@@ -198,6 +264,25 @@ internal sealed partial class BatchNormFast : ChunkedPass
                 break;
             }
         }
+    }
+
+    // ∂J/∂y of one plane into _out: ∂J/∂a (in _delta) where a = ReLU(γ x̂ + β) > 0, that is where y = γ x̂ + β > 0, else 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MaskByReLU(int plane)
+    {
+        int s = _s, w = Vector<float>.Count, ch = plane % _c, from = plane * s, j = 0;
+        ref float x = ref MemoryMarshal.GetReference(_x.AsSpan(from, s));
+        ref float dA = ref MemoryMarshal.GetReference(_delta.AsSpan(from, s));
+        ref float dY = ref MemoryMarshal.GetReference(_out.AsSpan(from, s));
+        float m = _channel[ch], inv = _channel[_c + ch], g = _gamma[ch], bt = _beta[ch];
+        Vector<float> vm = new(m), vi = new(inv), vg = new(g), vb = new(bt);
+        for (; j <= s - w; j += w)
+        {
+            Vector<float> y = vg * ((Vector.LoadUnsafe(ref x, (nuint)j) - vm) * vi) + vb;
+            (Vector.LoadUnsafe(ref dA, (nuint)j) & Vector.GreaterThan<float>(y, Vector<float>.Zero)).StoreUnsafe(ref dY, (nuint)j);
+        }
+        for (; j < s; j++)
+            Unsafe.Add(ref dY, j) = g * ((Unsafe.Add(ref x, j) - m) * inv) + bt > 0f ? Unsafe.Add(ref dA, j) : 0f;
     }
 
     // Σ δ x̂ of one plane, x̂ = (x − μ)·inv made on the fly: Simd.Dot(δ, x̂)'s own accumulators in its order, so the same bits

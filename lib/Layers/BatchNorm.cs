@@ -27,6 +27,7 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
     private Tensor? _output;
     private Tensor? _dInput;
     private bool _lastForwardTrained;
+    private bool _lastForwardThroughReLU;   // the last Forward wrote a ReLU's output, a = max(0, y), instead of y (BatchNorm.FusedReLU.cs)
 
     /// <summary>Normalises <paramref name="channels"/> channels (dense features, or the C of N×C×H×W); γ = 1, β = 0 at first.</summary>
     public BatchNorm(int channels, float momentum = 0.1f, float epsilon = 1e-5f, Implementation implementation = Implementation.Fast)
@@ -78,15 +79,18 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
     }
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor input)
+    public Tensor Forward(Tensor input) => Forward(input, relu: null);
+
+    // With a relu, the output is that ReLU's: a = max(0, γ x̂ + β), written in the same sweep.
+    private Tensor Forward(Tensor input, ReLU? relu)
     {
         ArgumentNullException.ThrowIfNull(input);
         RequireChannels(input.Shape, perSample: false);
         int n = input.Dim(0), c = Channels, s = input.Length / Math.Max(1, n * c); // s = H·W, or 1 for dense features
         if (Training) RequireTwoValuesPerChannel(input, n * s);
-        Tensor y = Buffers.Result(ref _output, input.Shape);
+        Tensor y = relu is null ? Buffers.Result(ref _output, input.Shape) : relu.FusedOutput(input.Shape);
         bool fast = Implementation == Implementation.Fast;
-        _lastForwardTrained = Training;
+        (_lastForwardTrained, _lastForwardThroughReLU) = (Training, relu is not null);
         if (!Training) CopyRunningStatistics(_mean, _variance);   // evaluation: the running statistics
         for (int from = 0, to; from < c; from = to)   // the naive loops take all channels at once, the fast ones a group at a time
         {
@@ -98,8 +102,9 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
                 else BatchNormNaive.Statistics(input.Data, n, c, s, from, to, _mean, _variance);
             }
             for (int ch = from; ch < to; ch++) _invStd[ch] = 1 / Math.Sqrt(_variance[ch] + Epsilon);
-            // x̂ = (x − μ)/√(σ² + ε), y = γ x̂ + β
-            if (fast) BatchNormFast.Normalize(input.Data, y.Data, n, c, s, from, to, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
+            // x̂ = (x − μ)/√(σ² + ε), y = γ x̂ + β (with the ReLU: a = max(0, y))
+            if (relu is not null) BatchNormFast.NormalizeReLU(input.Data, y.Data, n, c, s, from, to, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
+            else if (fast) BatchNormFast.Normalize(input.Data, y.Data, n, c, s, from, to, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
             else BatchNormNaive.Normalize(input.Data, y.Data, n, c, s, from, to, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data);
         }
         if (Training) UpdateRunningStatistics(_mean, _variance, n * s);
@@ -108,22 +113,26 @@ public sealed partial class BatchNorm : ILayer, ITrainingMode
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor dOutput)
+    public Tensor Backward(Tensor dOutput) => Backpropagate(dOutput, throughReLU: false);
+
+    // throughReLU: dOutput is ∂J/∂a of the ReLU fused after this layer; ∂J/∂y (where y > 0) goes into dx first, then becomes ∂J/∂x there.
+    private Tensor Backpropagate(Tensor dOutput, bool throughReLU)
     {
-        if (_input is null || _output is null) throw LayerErrors.BackwardBeforeForward(Name);
-        LayerErrors.RequireGradientShape(Name, dOutput, _output);
-        int n = _output.Dim(0), c = Channels, s = _output.Length / Math.Max(1, n * c), m = n * s;
-        Tensor dx = Buffers.Result(ref _dInput, _output.Shape);
+        if (_input is null) throw LayerErrors.BackwardBeforeForward(Name);
+        LayerErrors.RequireGradientShape(Name, dOutput, _input);   // y (and a) have x's shape
+        int n = _input.Dim(0), c = Channels, s = _input.Length / Math.Max(1, n * c), m = n * s;
+        Tensor dx = Buffers.Result(ref _dInput, _input.Shape);
         bool fast = Implementation == Implementation.Fast;
-        float[] x = _input.Data;
+        float[] x = _input.Data, delta = throughReLU ? dx.Data : dOutput.Data;   // δ = ∂J/∂y
         for (int from = 0, to; from < c; from = to)   // the channels in the groups of Forward
         {
             to = fast ? BatchNormFast.GroupEnd(n, c, s, from) : c;
-            if (fast) BatchNormFast.Sums(dOutput.Data, x, n, c, s, from, to, _mean, _invStd, _sumDelta, _sumDeltaXHat);
+            if (throughReLU) BatchNormFast.SumsThroughReLU(dOutput.Data, x, dx.Data, n, c, s, from, to, _mean, _invStd, Gamma.Value.Data, Beta.Value.Data, _sumDelta, _sumDeltaXHat);
+            else if (fast) BatchNormFast.Sums(dOutput.Data, x, n, c, s, from, to, _mean, _invStd, _sumDelta, _sumDeltaXHat);
             else BatchNormNaive.Sums(dOutput.Data, x, n, c, s, from, to, _mean, _invStd, _sumDelta, _sumDeltaXHat);
             Coefficients(from, to, m);
-            if (fast) BatchNormFast.InputGradient(dOutput.Data, x, dx.Data, n, c, s, from, to, _mean, _invStd, _a, _b, _e);
-            else BatchNormNaive.InputGradient(dOutput.Data, x, dx.Data, n, c, s, from, to, _mean, _invStd, _a, _b, _e);
+            if (fast) BatchNormFast.InputGradient(delta, x, dx.Data, n, c, s, from, to, _mean, _invStd, _a, _b, _e);
+            else BatchNormNaive.InputGradient(delta, x, dx.Data, n, c, s, from, to, _mean, _invStd, _a, _b, _e);
         }
         return dx;
     }

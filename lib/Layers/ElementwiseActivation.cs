@@ -1,5 +1,6 @@
 using CnnFromScratch.Fast;
 using CnnFromScratch.Tensors;
+using CnnFromScratch.Training;
 
 namespace CnnFromScratch.Layers;
 
@@ -45,6 +46,19 @@ public abstract class ElementwiseActivation : ILayer
         Tensor dz = Buffers.Result(ref _dInput, _output.Shape);
         Backward(_cached.Data, dOutput.Data, dz.Data);
         return dz;
+    }
+
+    /// <summary>
+    /// The output buffer, for the layer before this one to write a = f(z) into in its own sweep (<see cref="Sequential"/> runs a
+    /// fast <see cref="BatchNorm"/> and the <see cref="ReLU"/> after it so); this layer then holds a as if its Forward had
+    /// written it, and its Backward works as after Forward. Only for layers whose Backward reads a, not z.
+    /// </summary>
+    internal Tensor FusedOutput(IReadOnlyList<int> shape)
+    {
+        if (_backwardReadsInput) throw new InvalidOperationException($"{Name}: its Backward reads its input z, so another layer cannot write its output for it.");
+        Tensor a = Buffers.Result(ref _output, shape);
+        _cached = a;
+        return a;
     }
 
     // Whole arrays, one call per batch (never one per element), so a subclass can hand them to a fast kernel as they are.

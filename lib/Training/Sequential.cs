@@ -20,6 +20,7 @@ public sealed partial class Sequential
     private readonly int[][] _outputShapes;
     private readonly Parameter[] _parameters;
     private readonly int _firstTrainable; // the first layer with parameters: Backward without ∂J/∂input stops there
+    private readonly bool[] _fusedReLU;   // a ReLU run by the BatchNorm before it (Sequential.Fusion.cs)
     private bool _training = true;
 
     /// <summary>Builds the model and checks that every layer accepts the shape the previous one produces.</summary>
@@ -58,6 +59,7 @@ public sealed partial class Sequential
         }
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         while (_firstTrainable < _layers.Length - 1 && _layers[_firstTrainable].Parameters.Count == 0) _firstTrainable++;
+        _fusedReLU = FusedReLUs(_layers, _inputShape, _outputShapes);
     }
 
     /// <summary>The layers, first to last (layer k is Layers[k]).</summary>
@@ -100,7 +102,15 @@ public sealed partial class Sequential
         ArgumentNullException.ThrowIfNull(input);
         RequireSamples(input, _inputShape, "inputs");
         Tensor a = input;
-        for (int k = 0; k < _layers.Length; k++) a = _layers[k].Forward(a);
+        for (int k = 0; k < _layers.Length; k++)
+        {
+            if (k + 1 < _layers.Length && _fusedReLU[k + 1])
+            {
+                a = ((BatchNorm)_layers[k]).ForwardThroughReLU(a, (ReLU)_layers[k + 1]);
+                k++;   // the ReLU has run
+            }
+            else a = _layers[k].Forward(a);
+        }
         return a;
     }
 
@@ -121,7 +131,16 @@ public sealed partial class Sequential
         RequireSamples(dOutput, _outputShapes[^1], "∂J/∂output");
         int first = inputGradient ? 0 : _firstTrainable;
         Tensor delta = dOutput;
-        for (int k = _layers.Length - 1; k > first; k--) delta = _layers[k].Backward(delta);
+        int k = _layers.Length - 1;
+        for (; k > first; k--)
+        {
+            if (_fusedReLU[k])
+            {
+                delta = ((BatchNorm)_layers[--k]).BackwardThroughReLU(delta);   // the ReLU's backward and the batch norm's
+                if (k == first) return inputGradient ? delta : null;
+            }
+            else delta = _layers[k].Backward(delta);
+        }
         Tensor? dInput = _layers[first].Backward(delta, inputGradient);
         return inputGradient ? dInput : null;
     }
