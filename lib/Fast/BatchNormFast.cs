@@ -7,12 +7,13 @@ using CnnFromScratch.Layers;
 namespace CnnFromScratch.Fast;
 
 /// <summary>
-/// The same four operations as <see cref="BatchNormNaive"/>, for all channels at once. Feature maps (S = H·W ≥ 8): each
+/// The same four operations as <see cref="BatchNormNaive"/> (two of them also with the ReLU after them fused in), for many
+/// channels at once. Feature maps (S = H·W ≥ 8): each
 /// plane (one channel of one sample, S contiguous values) is one item of a pass split across the cores, vectorised with
 /// <see cref="Vector{T}"/>; a plane's sums (in float) are kept per plane and added per channel in sample order (in double)
 /// afterwards, so the result has the same bits for any thread count, and the same bits as the serial kernels before them
-/// (the chapters' printed numbers do not move). Dense features (S = 1): the naive arithmetic, one sweep over the rows in
-/// memory order (the naive loops stride across the rows, one channel at a time). Planes of 2–7 values use the naive loops.
+/// (the chapters' printed numbers do not move). Dense features (S = 1): the naive arithmetic, in blocks of channels
+/// (BatchNormFast.Dense.cs). Planes of 2–7 values use the naive loops.
 /// As there, x̂ is computed again from x wherever it is needed, with the arithmetic Forward used: the same bits.
 /// Each method takes the channels [from, to); <see cref="BatchNorm"/> passes them a group at a time (<see cref="GroupEnd"/>),
 /// every sweep of a group before the next group, so that the second and third sweeps over a channel read it from the cores'
