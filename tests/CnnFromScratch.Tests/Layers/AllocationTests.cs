@@ -42,6 +42,22 @@ public sealed class AllocationTests
         Assert.Equal(0, BytesPerSteadyEpoch(model, new Momentum(0.01f, 0.9f), random, batches: 12, batchSize: 64, firstCounted: 4, threads));
     }
 
+    // Chapter 7's layers in LeNet-5: batch norm of feature maps (run with the ReLU after it as one) and of dense features,
+    // and dropout, at batch 64.
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void Training_LeNet5_with_batch_norm_and_dropout_allocates_nothing_per_batch_in_the_steady_state(int threads)
+    {
+        var random = new Random(13);
+        var model = new Sequential([1, 28, 28],
+            new Conv2d(1, 6, 5, random, padding: 2), new BatchNorm(6), new ReLU(), new MaxPool2d(2),
+            new Conv2d(6, 16, 5, random), new BatchNorm(16), new ReLU(), new MaxPool2d(2),
+            new Flatten(), new Dropout(0.5f, random), new Dense(400, 120, random), new BatchNorm(120), new ReLU(),
+            new Dropout(0.5f, random), new Dense(120, 10, random));
+        Assert.Equal(0, BytesPerSteadyEpoch(model, new Momentum(0.01f, 0.9f), random, batches: 12, batchSize: 64, firstCounted: 4, threads));
+    }
+
     // Trains one warm-up epoch (JIT, buffers, helper threads), then one more on random images with random one-hot targets,
     // and returns the bytes this thread and the kernel helper threads allocated from batch firstCounted to the last batch.
     // Counting only these threads keeps the count exact: the test host's own threads allocate now and then.
