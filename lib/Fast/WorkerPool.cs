@@ -36,7 +36,7 @@ internal static class WorkerPool
     private static readonly object s_startLock = new();
     private static readonly SemaphoreSlim s_wake = new(0);
     private static Thread[] s_helpers = [];
-    private static long[] s_helperAllocatedBytes = []; // per helper, after its last pass (for the zero-allocation test)
+    private static long[] s_helperAllocatedBytes = []; // per helper, after its last chunk (for the zero-allocation test)
     private static int s_threadCount = Environment.ProcessorCount;
 
     private static ChunkedPass? s_pass;
@@ -83,7 +83,7 @@ internal static class WorkerPool
             int sleepers = Volatile.Read(ref s_sleepers);
             if (sleepers > 0) s_wake.Release(sleepers);
 
-            ClaimChunks(generation, fromFront: true);
+            ClaimChunks(generation, helper: -1);
             // The helpers are finishing their last chunks.
             var spin = new SpinWait();
             long since = Stopwatch.GetTimestamp();
@@ -98,12 +98,13 @@ internal static class WorkerPool
     }
 
     /// <summary>
-    /// Claims and runs chunks of <paramref name="generation"/>, the lowest unclaimed one (<paramref name="fromFront"/>: the
-    /// caller) or the highest (a helper), until none is left or a newer pass has started.
+    /// Claims and runs chunks of <paramref name="generation"/>, the lowest unclaimed one (the caller, <paramref name="helper"/>
+    /// −1) or the highest (helper number <paramref name="helper"/>), until none is left or a newer pass has started.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ClaimChunks(long generation, bool fromFront)
+    private static void ClaimChunks(long generation, int helper)
     {
+        bool fromFront = helper < 0;
         while (true)
         {
             long ticket = Volatile.Read(ref s_ticket.Value);
@@ -116,6 +117,9 @@ internal static class WorkerPool
             // The chunk is ours, and its pass cannot end before we count it as completed.
             try { pass.RunChunk(chunk); }
             catch (Exception e) { s_error ??= ExceptionDispatchInfo.Capture(e); }
+            // A helper's allocations count before its chunk does, so they are in HelperAllocatedBytes when Run returns (written
+            // after the chunk, a helper descheduled in between made a warm-up allocation show up batches later in a test's count).
+            if (helper >= 0) Volatile.Write(ref s_helperAllocatedBytes[helper], GC.GetAllocatedBytesForCurrentThread());
             Interlocked.Increment(ref s_completed.Value);
         }
     }
@@ -141,7 +145,8 @@ internal static class WorkerPool
     }
 
     /// <summary>
-    /// The managed bytes the helper threads have allocated so far (as of their last pass). Added to the caller's
+    /// The managed bytes the helper threads have allocated so far, as of the last chunk each ran (counted before the chunk is, so
+    /// complete for every pass once <see cref="Run"/> has returned). Added to the caller's
     /// <see cref="GC.GetAllocatedBytesForCurrentThread"/>, it counts a pass's allocations exactly, without the noise of
     /// unrelated threads that <see cref="GC.GetTotalAllocatedBytes(bool)"/> includes.
     /// </summary>
@@ -162,8 +167,7 @@ internal static class WorkerPool
             long generation = WaitForNewGeneration(seen);
             seen = generation;
             if (helper >= s_threadCount - 1) continue; // ThreadCount was lowered after this helper started
-            ClaimChunks(generation, fromFront: false);
-            Volatile.Write(ref s_helperAllocatedBytes[helper], GC.GetAllocatedBytesForCurrentThread());
+            ClaimChunks(generation, helper);
         }
     }
 
