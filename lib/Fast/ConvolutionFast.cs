@@ -141,12 +141,14 @@ internal static class ConvolutionFast
                     if (!backward) Grow(ref Wide, g.OutChannels * g.OutHeight * pw);
                     else
                     {
-                        Grow(ref WideDelta, Math.Max(DirectConvolution.InputGradientScratch(g.OutChannels, g.OutHeight, pw),
-                            DirectConvolution.WeightGradientScratch(g.OutChannels, g.OutHeight, pw)));
-                        Grow(ref DPadded, g.InChannels * ph * pw + slack);
-                        if (FilterLanes(g)) Grow(ref DeltaT, FilterLanesWeightGradient.TransposedDeltaLength(g.OutChannels, g.OutPixels));
-                        if (RowTiles(g))
+                        // Only the scratch of the kernels this geometry runs (see BackwardDirect).
+                        bool filterLanes = FilterLanes(g), rowTiles = RowTiles(g);
+                        Grow(ref WideDelta, Math.Max(rowTiles ? 0 : DirectConvolution.InputGradientScratch(g.OutChannels, g.OutHeight, pw),
+                            filterLanes ? 0 : DirectConvolution.WeightGradientScratch(g.OutChannels, g.OutHeight, pw)));
+                        if (rowTiles)
                             Grow(ref RowTiles, RowTilesInputGradient.ScratchLength(g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, ph, pw, g.Kernel));
+                        else Grow(ref DPadded, g.InChannels * ph * pw + slack);
+                        if (filterLanes) Grow(ref DeltaT, FilterLanesWeightGradient.TransposedDeltaLength(g.OutChannels, g.OutPixels));
                     }
                     return;
                 }
